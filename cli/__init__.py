@@ -1,0 +1,1 @@
+"""The govkg command line."""

@@ -1,0 +1,288 @@
+"""The ``govkg`` command line: a thin front door over ingest/ and graph/.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 bad input, query or parameter (nothing written);
+3 the store cannot be opened or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.errors import GovKGError, InputError, NotFoundError, QueryError
+from graph.settings import Settings
+from graph.store import Store
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _json(data: Any) -> None:
+    _out(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _open(settings: Settings, *, read_only: bool = False) -> Store:
+    return Store.open(settings.store, read_only=read_only)
+
+
+# ------------------------------------------------------------------------------------------- commands
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import ingest
+
+    paths = [Path(p) for p in args.paths] or [Path(settings.data_dir)]
+    with _open(settings) as store, tqdm(total=None, unit=" step", disable=args.quiet or args.json,
+                                        file=sys.stderr, bar_format="{desc}") as bar:
+        def progress(message: str) -> None:
+            bar.set_description_str(f"ingest: {message}")
+            bar.update()
+
+        summary = ingest(store, paths, force=args.force, progress=progress)
+        bar.set_description_str("ingest: done")
+    if args.json:
+        _json(summary.as_dict())
+        return 0
+    for o in summary.outcomes:
+        note = f"  ({o.note})" if o.note else ""
+        _out(f"{o.key:<34} {o.status:<10} {o.triples:>9,} triples{note}")
+    changed = sum(1 for o in summary.outcomes if o.status != "unchanged")
+    _out(f"{changed} source(s) written, {len(summary.outcomes) - changed} unchanged; "
+         f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s")
+    return 0
+
+
+def _read_query(text: str) -> str:
+    path = Path(text)
+    if len(text) < 4096 and "\n" not in text and path.suffix in (".rq", ".sparql") :
+        if not path.is_file():
+            raise InputError("no such query file", where=text)
+        return path.read_text(encoding="utf-8")
+    return text
+
+
+@command("sparql")
+def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.results import render
+
+    query = _read_query(args.query)
+    with _open(settings) as store:
+        result = store.query(query, limit=args.limit or settings.result_limit)
+    _out(render(result, args.format))
+    if result.truncated and args.format != "table":
+        sys.stderr.write(f"note: result truncated at {result.limit} rows (use --limit)\n")
+    return 0
+
+
+@command("query")
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.queries import canned_queries, get_query, parse_params
+    from graph.results import render
+
+    if args.list or not args.name:
+        for q in canned_queries().values():
+            params = ", ".join(f"{p.name}={p.default}" for p in q.params)
+            _out(f"{q.name:<28} {q.title}" + (f"  [{params}]" if params else ""))
+        return 0
+    canned = get_query(args.name)
+    text = canned.bind(parse_params(args.param or []))
+    if args.show:
+        _out(text)
+        return 0
+    with _open(settings) as store:
+        result = store.query(text, limit=args.limit or settings.result_limit)
+    if args.format == "table":
+        _out(f"# {canned.title}")
+    _out(render(result, args.format))
+    return 0
+
+
+@command("stats")
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.stats import stats
+
+    with _open(settings) as store:
+        data = stats(store)
+    if args.json:
+        _json(data)
+        return 0
+    _out(f"store    {data['store']}\ntriples  {data['triples']:,}\nsources  {data['sources']}")
+    for name, n in data["classes"].items():
+        _out(f"  {name:<22} {n:>7,}")
+    return 0
+
+
+@command("validate")
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.validate import store_graph, validate
+
+    with _open(settings) as store:
+        if not store.sources():
+            raise InputError("the store is empty", hint="run `govkg ingest` first")
+        results = validate(store_graph(store))
+    violations = [r for r in results if r.severity == "Violation"]
+    if args.json:
+        _json({"conforms": not violations, "results": [r.__dict__ for r in results]})
+    elif not results:
+        _out("The data conforms to the GovKG shapes.")
+    else:
+        for r in results:
+            _out(f"{r.severity}: {r.render()}")
+        _out(f"{len(violations)} violation(s), {len(results) - len(violations)} other result(s)")
+    return 2 if violations else 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as store:
+        if args.output:
+            with open(args.output, "wb") as fh:
+                store.dump(fh, args.format)
+        else:
+            store.dump(sys.stdout.buffer, args.format)
+            sys.stdout.flush()
+    return 0
+
+
+@command("entity")
+def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.entity import entity
+    from graph.namespaces import shorten
+
+    with _open(settings) as store:
+        ent = entity(store, args.ref)
+    if args.json:
+        _json(ent.as_dict())
+        return 0
+    _out(f"{ent.label}\n{ent.iri}\ntypes: {', '.join(ent.types)}")
+    for p in ent.properties:
+        _out(f"  {p['predicate']:<28} {p['value']}")
+    for o in ent.outgoing:
+        _out(f"  {o['predicate']:<28} → {o['label'] or shorten(o['target'])}")
+    for i in ent.incoming:
+        _out(f"  ← {i['predicate']:<26} {i['label'] or shorten(i['source'])}")
+    for s in ent.sources:
+        _out(f"  source: {s['title'] or s['source']}" + (f" <{s['url']}>" if s.get("url") else ""))
+    return 0
+
+
+@command("sources")
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as store:
+        sources = list(store.sources().values())
+    if args.json:
+        _json([s.__dict__ for s in sources])
+        return 0
+    if not sources:
+        _out("The store is empty: run `govkg ingest`.")
+    for s in sources:
+        _out(f"{s.key:<30} {s.triples:>9,} triples  {s.ingested_at}  sha256:{s.content_hash[:12]}  <{s.graph}>")
+    return 0
+
+
+@command("remove")
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as store:
+        missing = [k for k in args.sources if k not in store.sources()]
+        if missing:
+            raise NotFoundError(f"no source {', '.join(missing)}", hint="`govkg sources` lists them")
+        removed = store.remove_sources(args.sources)
+    for r in removed:
+        _out(f"removed {r.key} ({r.triples:,} triples)")
+    return 0
+
+
+@command("settings")
+def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    rows = settings.describe()
+    if args.json:
+        _json([dict(zip(("name", "env", "value", "help"), r, strict=True)) for r in rows])
+        return 0
+    for name, env, value, help_text in rows:
+        _out(f"{name:<16} {env:<22} {value}\n{'':<16} {help_text}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govkg", description="GovKG: the governance knowledge graph.")
+    parser.add_argument("--store", metavar="PATH", help="store folder (default: $GOVKG_STORE or the user data dir)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="ingest curated YAML and RDF files (no path: the bundled data)")
+    p.add_argument("paths", nargs="*", help="files or folders")
+    p.add_argument("--force", action="store_true", help="rewrite sources even when unchanged")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("sparql", help="run a SPARQL query (text or a .rq file)")
+    p.add_argument("query")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json", "ttl", "nt", "jsonld"], default="table")
+    p.add_argument("--limit", type=int, help="most rows to return")
+
+    p = sub.add_parser("query", help="run a canned query (no name: list them)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--list", action="store_true", help="list the canned queries")
+    p.add_argument("--show", action="store_true", help="print the bound query instead of running it")
+
+    for name, text in (("stats", "counts of triples, sources and classes"),
+                       ("validate", "SHACL-validate the whole store"),
+                       ("sources", "the ingested sources with their graphs, sizes and hashes"),
+                       ("settings", "the settings with their values and environment variables")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="export the graph")
+    p.add_argument("--format", choices=["ttl", "nt", "nq", "trig", "jsonld"], default="trig")
+    p.add_argument("-o", "--output", help="file (default: standard output)")
+
+    p = sub.add_parser("entity", help="everything about one entity (key, label, kind/key or IRI)")
+    p.add_argument("ref")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("remove", help="remove ingested sources by key")
+    p.add_argument("sources", nargs="+")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load({"store": args.store})
+        return COMMANDS[args.command](args, settings)
+    except GovKGError as exc:
+        sys.stderr.write(f"Error: {exc.render()}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted: the store is as it was before this command.\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["QueryError", "main"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""GovKG's graph layer: the store and everything that reads it (SPARQL, canned queries, entities)."""

@@ -1,0 +1,131 @@
+"""Canned queries: ontology/queries/*.rq, each with a title, a description and typed parameters.
+
+A query file starts with comment lines::
+
+    # title: Who was accountable for a scope in a year
+    # description: Holders of every accountability for the scope that was in force during the year.
+    # param: scope iri:scope = national-digital-strategy -- the scope's key or IRI
+    # param: year integer = 2020 -- the calendar year
+
+Parameters appear in the query as ``$name`` and are replaced by the typed, escaped term before it runs, so the
+same text works on the embedded store and on any SPARQL server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import NotFoundError, QueryError
+from graph.namespaces import ID
+from ontology import QUERIES_DIR
+
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>iri(?::[a-z-]+)?|integer|date|string)"
+                    r"\s*(?:=\s*(?P<default>[^\s]+))?\s*(?:--\s*(?P<help>.*))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+    def term(self, raw: str) -> str:
+        """The SPARQL term for a raw value, checked against the parameter's type."""
+        value = raw.strip()
+        if self.type.startswith("iri"):
+            if value.startswith(("http://", "https://", "urn:")):
+                if re.search(r"[\s<>\"{}|\\^`]", value):
+                    raise QueryError(f"parameter {self.name}: {value!r} is not a valid IRI")
+                return f"<{value}>"
+            if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value):
+                raise QueryError(f"parameter {self.name}: {value!r} is not a key (like nhs-digital) or an IRI")
+            kind = self.type.partition(":")[2] or "body"
+            return f"<{ID}{kind}/{value}>"
+        if self.type == "integer":
+            if not re.fullmatch(r"-?\d{1,9}", value):
+                raise QueryError(f"parameter {self.name}: {value!r} is not a whole number")
+            return value
+        if self.type == "date":
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise QueryError(f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)") from exc
+            return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#date>'
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def bind(self, values: Mapping[str, str] | None = None) -> str:
+        """The query text with every parameter replaced (defaults where not given)."""
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            names = ", ".join(p.name for p in self.params) or "none"
+            raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(sorted(unknown))} (takes: {names})")
+        text = self.text
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                raise QueryError(f"query {self.name}: parameter {p.name} is required ({p.help})")
+            text = re.sub(rf"\${p.name}\b", lambda _m, t=p.term(raw): t, text)
+        return text
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, value = match.groups()
+        if key == "param":
+            pm = _PARAM.match(value.strip())
+            if not pm:
+                raise QueryError(f"bad parameter declaration: {value!r}", where=f"{path}:{n}")
+            params.append(Param(pm["name"], pm["type"], pm["default"], (pm["help"] or "").strip()))
+        else:
+            meta[key] = value.strip()
+    if "title" not in meta:
+        raise QueryError("canned query without a '# title:' line", where=str(path))
+    return CannedQuery(path.stem, meta["title"], meta.get("description", ""), tuple(params),
+                       path.read_text(encoding="utf-8"), path)
+
+
+def canned_queries(folder: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def get_query(name: str, folder: Path = QUERIES_DIR) -> CannedQuery:
+    queries = canned_queries(folder)
+    if name not in queries:
+        raise NotFoundError(f"no canned query {name!r}", hint=f"known: {', '.join(queries)}")
+    return queries[name]
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``["year=2020", "scope=x"]`` → dict, with a clear error for anything else."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param takes name=value, got {pair!r}")
+        out[name.strip()] = value
+    return out

@@ -1,0 +1,404 @@
+"""The embedded store: Oxigraph on disk, one named graph per source, atomic re-ingest.
+
+Design (see README, "How the store stays consistent"):
+
+* Each source (a curated YAML file, a document, a dataset) lives in its own *physical* named graph
+  ``<graph base><key>/g<generation>``. A small catalog graph records, for each source, which physical graph is
+  live, with its content hash, triple count and ingest time.
+* An ingest writes every new graph first (a transactional load, or Oxigraph's fast ``bulk_load`` for big
+  files), then switches the catalog to the new graphs in **one** SPARQL Update, which Oxigraph runs as one
+  transaction. Only then are the old graphs dropped.
+* Queries see only catalogued graphs (Oxigraph's ``default_graph``/``named_graphs`` query options), so a graph
+  being written is invisible. A process killed at any point leaves the catalog as it was; graphs it left
+  behind are dropped the next time the store is opened for writing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from graph.errors import QueryError, StoreError
+from graph.namespaces import CATALOG_GRAPH, GK, GRAPH, PREFIXES
+
+XSD = PREFIXES["xsd"]
+_CATALOG = ox.NamedNode(CATALOG_GRAPH)
+_BULK_THRESHOLD = 4 * 1024 * 1024  # bytes of N-Triples above which bulk_load pays off
+_FROM = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?<")
+
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One ingested source as the catalog records it."""
+
+    key: str
+    graph: str
+    generation: int
+    content_hash: str
+    ingested_at: str
+    triples: int
+    origin: str
+    ingester: str
+    title: str = ""
+    report: str = ""
+
+
+@dataclass
+class StagedSource:
+    key: str
+    graph: ox.NamedNode
+    generation: int
+    content_hash: str
+    origin: str
+    ingester: str
+    title: str
+    report: str
+    triples: int = 0
+
+
+@dataclass
+class QueryResult:
+    """The result of a SPARQL query, cut at a limit that it reports."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    limit: int = 0
+    seconds: float = 0.0
+
+
+def _lit(value: str | int, datatype: str | None = None) -> str:
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD}integer>'
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
+
+
+class Store:
+    """An embedded Oxigraph store with a source catalog. Use :meth:`open`; close when done."""
+
+    def __init__(self, inner: ox.Store, path: Path | None, read_only: bool) -> None:
+        self._store = inner
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._sources: dict[str, SourceRecord] | None = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path | None, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) the store at ``path``; ``None`` gives a store in memory."""
+        if path is None:
+            return cls(ox.Store(), None, read_only=False)
+        folder = Path(path).expanduser()
+        try:
+            if read_only:
+                if not folder.exists():
+                    raise StoreError(f"no store at {folder}", hint="run `govkg ingest` first")
+                inner = ox.Store.read_only(str(folder))
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                inner = ox.Store(str(folder))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"the store at {folder} is in use by another process",
+                    hint="stop `govkg serve` or the explorer, or use another --store",
+                ) from exc
+            raise StoreError(f"cannot open the store at {folder}: {text}") from exc
+        store = cls(inner, folder, read_only)
+        if not read_only:
+            store.collect_garbage()
+        return store
+
+    def close(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._store.flush()
+        del self._store
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ catalog
+    def sources(self) -> dict[str, SourceRecord]:
+        """The live sources by key, read from the catalog (cached until the next commit)."""
+        if self._sources is None:
+            self._sources = self._read_catalog()
+        return self._sources
+
+    def _read_catalog(self) -> dict[str, SourceRecord]:
+        q = f"""
+        SELECT ?key ?g ?gen ?hash ?at ?n ?origin ?ingester ?title ?report WHERE {{
+          GRAPH <{CATALOG_GRAPH}> {{
+            ?s <{GK}key> ?key ; <{GK}graph> ?g ; <{GK}generation> ?gen ; <{GK}contentHash> ?hash ;
+               <{GK}ingestedAt> ?at ; <{GK}tripleCount> ?n ; <{GK}origin> ?origin ; <{GK}ingester> ?ingester .
+            OPTIONAL {{ ?s <{GK}title> ?title }} OPTIONAL {{ ?s <{GK}report> ?report }}
+          }}
+        }}"""
+        out: dict[str, SourceRecord] = {}
+        for row in self._store.query(q):
+            key = row["key"].value
+            out[key] = SourceRecord(
+                key=key, graph=row["g"].value, generation=int(row["gen"].value),
+                content_hash=row["hash"].value, ingested_at=row["at"].value, triples=int(row["n"].value),
+                origin=row["origin"].value, ingester=row["ingester"].value,
+                title=row["title"].value if row["title"] else "",
+                report=row["report"].value if row["report"] else "",
+            )
+        return dict(sorted(out.items()))
+
+    def live_graphs(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(s.graph) for s in self.sources().values()]
+
+    def collect_garbage(self) -> list[str]:
+        """Drop named graphs that the catalog does not name (left by an ingest that died)."""
+        live = {s.graph for s in self.sources().values()} | {CATALOG_GRAPH}
+        dropped = []
+        for g in list(self._store.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value not in live:
+                self._store.remove_graph(g)
+                dropped.append(g.value)
+        return dropped
+
+    # ------------------------------------------------------------------ writing
+    def staging(self) -> Staging:
+        """A set of new source graphs that become live together, or not at all."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        return Staging(self)
+
+    def remove_sources(self, keys: Iterable[str]) -> list[SourceRecord]:
+        records = [self.sources()[k] for k in keys]
+        self._commit(staged=[], removed=[r.key for r in records])
+        return records
+
+    def _commit(self, staged: list[StagedSource], removed: list[str]) -> None:
+        old = self.sources()
+        touched = [s.key for s in staged] + list(removed)
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        inserts = []
+        for s in staged:
+            subject = f"<{GRAPH}source/{s.key}>"
+            props = [
+                f"a <{GK}IngestedSource>", f"<{GK}key> {_lit(s.key)}", f"<{GK}graph> <{s.graph.value}>",
+                f"<{GK}generation> {_lit(s.generation)}", f"<{GK}contentHash> {_lit(s.content_hash)}",
+                f"<{GK}ingestedAt> {_lit(now, XSD + 'dateTime')}", f"<{GK}tripleCount> {_lit(s.triples)}",
+                f"<{GK}origin> {_lit(s.origin)}", f"<{GK}ingester> {_lit(s.ingester)}",
+            ]
+            if s.title:
+                props.append(f"<{GK}title> {_lit(s.title)}")
+            if s.report:
+                props.append(f"<{GK}report> {_lit(s.report)}")
+            inserts.append(f"{subject} " + " ;\n ".join(props) + " .")
+        subjects = " ".join(f"<{GRAPH}source/{k}>" for k in touched)
+        update = (
+            f"DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ VALUES ?s {{ {subjects} }} ?s ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{\n" + "\n".join(inserts) + "\n} }"
+        )
+        with self._lock:
+            self._store.update(update)  # one transaction: the switch point
+            self._sources = None
+            for key in touched:
+                if key in old:
+                    self._store.remove_graph(ox.NamedNode(old[key].graph))
+            if self.path is not None:
+                self._store.flush()
+
+    # ------------------------------------------------------------------ reading
+    def _dataset(self, sparql: str) -> dict[str, Any]:
+        if _FROM.search(sparql):
+            return {}
+        graphs = self.live_graphs()
+        return {"default_graph": graphs, "named_graphs": [*graphs, _CATALOG]}
+
+    def query(self, sparql: str, *, limit: int | None = None) -> QueryResult:
+        """Run a SPARQL query over the live graphs; rows beyond ``limit`` are cut and reported."""
+        started = time.perf_counter()
+        try:
+            raw = self._store.query(sparql, prefixes=PREFIXES, **self._dataset(sparql))
+            result = _collect(raw, limit)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """Convenience for code: a SELECT's rows as dicts of Python values (strings, numbers, None)."""
+        res = self.query(sparql)
+        return [{v: py_value(t) for v, t in zip(res.variables, row, strict=True)} for row in res.rows]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the live graphs and of the catalog."""
+        for g in [*self.live_graphs(), _CATALOG]:
+            yield from self._store.quads_for_pattern(None, None, None, g)
+
+    def source_quads(self, key: str) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(self.sources()[key].graph)))
+
+    def triple_count(self) -> int:
+        return sum(s.triples for s in self.sources().values())
+
+    def dump(self, output: IO[bytes], fmt: str) -> None:
+        """Serialise the live graphs: with graph names for TriG/N-Quads, as one merged graph otherwise."""
+        rdf_format = RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            ox.serialize(self._live_quads(), output, rdf_format, prefixes=_export_prefixes())
+        else:
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self._live_quads())
+            ox.serialize(triples, output, rdf_format, prefixes=_export_prefixes())
+
+    def _live_quads(self) -> Iterator[ox.Quad]:
+        for g in self.live_graphs():
+            yield from self._store.quads_for_pattern(None, None, None, g)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for benchmarks and the SPARQL endpoint."""
+        return self._store
+
+
+class Staging:
+    """New graphs written but not yet live. ``commit()`` makes them all live in one transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.staged: list[StagedSource] = []
+        self.removed: list[str] = []
+        self._done = False
+
+    def _new(self, key: str, content_hash: str, origin: str, ingester: str, title: str, report: str) -> StagedSource:
+        old = self.store.sources().get(key)
+        generation = (old.generation + 1) if old else 1
+        graph = ox.NamedNode(f"{GRAPH}{key}/g{generation}")
+        if self.store.oxigraph.contains_named_graph(graph):  # left by a process that died; not live
+            self.store.oxigraph.remove_graph(graph)
+        staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report)
+        self.staged.append(staged)
+        return staged
+
+    def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
+        """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``."""
+        staged = self._new(key, content_hash, origin, ingester, title, report)
+        inner = self.store.oxigraph
+        try:
+            if len(data) < _BULK_THRESHOLD:
+                inner.load(data, rdf_format, to_graph=staged.graph)
+            elif rdf_format == ox.RdfFormat.N_TRIPLES and b"_:" not in data:
+                _parallel_bulk_load(inner, data, staged.graph)
+            else:
+                inner.bulk_load(data, rdf_format, to_graph=staged.graph)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot load source {key}: {exc}") from exc
+        staged.triples = _count_graph(inner, staged.graph)
+        return staged
+
+    def remove(self, key: str) -> None:
+        self.removed.append(key)
+
+    def commit(self) -> None:
+        self.store._commit(self.staged, self.removed)
+        self._done = True
+
+    def abort(self) -> None:
+        for s in self.staged:
+            self.store.oxigraph.remove_graph(s.graph)
+        self.staged.clear()
+        self._done = True
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if not self._done:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.abort()
+
+
+def _parallel_bulk_load(inner: ox.Store, data: bytes, graph: ox.NamedNode) -> None:
+    """Bulk-load N-Triples in two halves on two threads (pyoxigraph releases the GIL while it loads)."""
+    middle = data.find(b"\n", len(data) // 2) + 1 or len(data)
+    parts = [data[:middle], data[middle:]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda part: inner.bulk_load(part, ox.RdfFormat.N_TRIPLES, to_graph=graph), parts))
+
+
+def _count_graph(inner: ox.Store, graph: ox.NamedNode) -> int:
+    rows = list(inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"))
+    return int(rows[0]["n"].value)
+
+
+def _collect(raw: Any, limit: int | None) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
+        for solution in raw:
+            if limit is not None and len(rows) >= limit:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=limit or 0)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in raw:
+        if limit is not None and len(triples) >= limit:
+            truncated = True
+            break
+        triples.append(t)
+    return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)
+
+
+def py_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value: IRIs and strings as str, numbers as int/float, None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in (XSD + "integer", XSD + "int", XSD + "long"):
+            return int(term.value)
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+            return float(term.value)
+        if dt == XSD + "boolean":
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def _export_prefixes() -> dict[str, str]:
+    return {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}

@@ -1,0 +1,436 @@
+"""Curated YAML (data/curated/*.yaml) → RDF, one named graph per file.
+
+Checks run before anything is written, in this order, each naming file, line and field:
+schema (known fields, required fields, types, allowed values), dates, references (within the run and to
+records already in the store). SHACL validation of the resulting graphs follows in the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
+from graph.errors import InputError
+from graph.namespaces import GK, ID, entity_iri, is_key
+from ingest.curated_schema import (
+    CERTAINTY,
+    COMMON_FIELDS,
+    KIND_BY_IRI_KIND,
+    KIND_BY_KEY,
+    LINEAGE_FIELDS,
+    LINEAGE_KINDS,
+    PROV,
+    RDFS,
+    TENURE_FIELDS,
+    Field,
+    Kind,
+)
+from ingest.dates import FuzzyDate, parse_date
+from ingest.yamlfile import Record, load_yaml
+
+INGESTER = "curated-yaml"
+VERSION = "1"
+MAX_SHOWN = 15
+
+
+@dataclass
+class CuratedFile:
+    path: Path
+    kind: Kind
+    records: list[Record]
+    content_hash: str
+
+    @property
+    def source_key(self) -> str:
+        return f"curated-{self.kind.key}"
+
+
+@dataclass
+class Problems:
+    items: list[str] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self, what: str) -> None:
+        if not self.items:
+            return
+        shown = "\n  ".join(self.items[:MAX_SHOWN])
+        more = f"\n  … and {len(self.items) - MAX_SHOWN} more" if len(self.items) > MAX_SHOWN else ""
+        if len(self.items) == 1:
+            raise InputError(self.items[0])
+        raise InputError(f"{len(self.items)} problems in {what}:\n  {shown}{more}")
+
+
+def read_files(paths: Iterable[Path]) -> list[CuratedFile]:
+    """Parse and schema-check curated YAML files (each must be one of the known kinds)."""
+    files: list[CuratedFile] = []
+    problems = Problems()
+    for path in paths:
+        data = load_yaml(path, display=_display(path))
+        where = _display(path)
+        if not isinstance(data, dict) or len(data) != 1:
+            problems.add(where, "expected one top-level key naming the kind, e.g. 'bodies:'")
+            continue
+        (top, records), = data.items()
+        kind = KIND_BY_KEY.get(top)
+        if kind is None:
+            problems.add(f"{where}:1", f"unknown kind {top!r} (known: {', '.join(KIND_BY_KEY)})")
+            continue
+        if not isinstance(records, list):
+            problems.add(f"{where}:1", f"'{top}' must be a list of records")
+            continue
+        checked = []
+        for i, rec in enumerate(records):
+            if not isinstance(rec, Record):
+                problems.add(where, f"item {i + 1} of '{top}' is not a mapping")
+                continue
+            _check_schema(rec, kind, problems)
+            checked.append(rec)
+        digest = hashlib.sha256(f"{INGESTER}:{VERSION}:".encode() + path.read_bytes()).hexdigest()
+        files.append(CuratedFile(path, kind, checked, digest))
+    problems.raise_if_any("the curated data")
+    _check_unique_ids(files, problems)
+    problems.raise_if_any("the curated data")
+    return files
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _check_schema(rec: Record, kind: Kind, problems: Problems) -> None:
+    fields = kind.field_map()
+    for name in rec:
+        if name not in fields and name not in COMMON_FIELDS:
+            problems.add(rec.where(str(name)), f"unknown field (known: {', '.join([*COMMON_FIELDS, *fields])})")
+    rid = rec.get("id")
+    if not isinstance(rid, str) or not is_key(rid):
+        problems.add(rec.where("id"), "missing or bad 'id' (lowercase letters, digits, '-', '.', '_')")
+    if kind.cites_sources:
+        _check_sources_field(rec, problems, required=True)
+    if "certainty" in rec and rec["certainty"] not in CERTAINTY:
+        problems.add(rec.where("certainty"), f"must be one of {', '.join(CERTAINTY)}")
+    for f in kind.fields:
+        value = rec.get(f.name)
+        if value is None or value == [] or value == "":
+            if f.required:
+                problems.add(rec.where(), f"missing required field '{f.name}'")
+            continue
+        _check_value(rec, f, value, problems)
+
+
+def _check_sources_field(rec: Record, problems: Problems, *, required: bool) -> None:
+    sources = rec.get("sources")
+    if sources is None and not required:
+        return
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+        problems.add(rec.where("sources"), "must be a non-empty list of source keys")
+
+
+def _check_value(rec: Record, f: Field, value: Any, problems: Problems) -> None:
+    where = rec.where(f.name)
+    if f.type in ("text", "url") and not isinstance(value, str):
+        problems.add(where, f"expected text, got {type(value).__name__}")
+    elif f.type == "texts" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        problems.add(where, "expected a list of text")
+    elif f.type in ("date", "end-date"):
+        try:
+            parse_date(value)
+        except ValueError as exc:
+            problems.add(where, f"bad date: {exc}")
+    elif f.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.add(where, f"expected a plain number, got {value!r}")
+    elif f.type == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+        problems.add(where, f"expected a whole number, got {value!r}")
+    elif f.type in ("enum", "concept") and value not in f.choices:
+        problems.add(where, f"{value!r} is not one of {', '.join(f.choices)}")
+    elif f.type == "ref" and not isinstance(value, str):
+        problems.add(where, "expected an id")
+    elif f.type == "refs" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        problems.add(where, "expected a list of ids")
+    elif f.type in ("lineage", "tenures"):
+        _check_nested(rec, f, value, problems)
+
+
+def _check_nested(rec: Record, f: Field, value: Any, problems: Problems) -> None:
+    spec = LINEAGE_FIELDS if f.type == "lineage" else TENURE_FIELDS
+    if not isinstance(value, list):
+        problems.add(rec.where(f.name), "expected a list")
+        return
+    for item in value:
+        if not isinstance(item, Record):
+            problems.add(rec.where(f.name), "each item must be a mapping")
+            continue
+        for name in item:
+            if name not in spec:
+                problems.add(item.where(str(name)), f"unknown field in {f.name} (known: {', '.join(spec)})")
+        for name, required in spec.items():
+            if required and not item.get(name):
+                problems.add(item.where(), f"{f.name} item is missing '{name}'")
+        if "kind" in item and item["kind"] not in LINEAGE_KINDS:
+            problems.add(item.where("kind"), f"{item['kind']!r} is not one of {', '.join(LINEAGE_KINDS)}")
+        for name in ("date", "start"):
+            if name in item:
+                try:
+                    parse_date(item[name])
+                except ValueError as exc:
+                    problems.add(item.where(name), f"bad date: {exc}")
+        if "end" in item:
+            try:
+                parse_date(item["end"])
+            except ValueError as exc:
+                problems.add(item.where("end"), f"bad date: {exc}")
+        if "sources" in item:
+            _check_sources_field(item, problems, required=False)
+
+
+def _check_unique_ids(files: list[CuratedFile], problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for cf in files:
+        holder_like = cf.kind.iri_kind in ("body", "post", "person")
+        for rec in cf.records:
+            rid = rec["id"]
+            key = f"holder:{rid}" if holder_like else f"{cf.kind.iri_kind}:{rid}"
+            if key in seen:
+                problems.add(rec.where("id"), f"duplicate id {rid!r} (first at {seen[key]})")
+            else:
+                seen[key] = rec.where("id")
+
+
+def iri_of(kind: str, key: str) -> str:
+    return entity_iri(kind, key)
+
+
+def defined_iris(files: list[CuratedFile], known: set[str]) -> set[str]:
+    """The IRIs of the records in ``files`` plus ``known`` ones (already in the store)."""
+    defined = set(known)
+    for cf in files:
+        defined.update(iri_of(cf.kind.iri_kind, r["id"]) for r in cf.records)
+    return defined
+
+
+def check_references(files: list[CuratedFile], defined: set[str]) -> None:
+    """Every reference must name a record in this run or already in the store."""
+    problems = Problems()
+    for cf in files:
+        for rec in cf.records:
+            for src in rec.get("sources") or []:
+                _need(defined, rec.where("sources"), ("source",), src, problems)
+            for f in cf.kind.fields:
+                value = rec.get(f.name)
+                if value is None:
+                    continue
+                if f.type == "ref":
+                    _need(defined, rec.where(f.name), f.targets, value, problems)
+                elif f.type == "refs":
+                    for v in value:
+                        _need(defined, rec.where(f.name), f.targets, v, problems)
+                elif f.type in ("lineage", "tenures"):
+                    target, kinds = ("successor", ("body",)) if f.type == "lineage" else ("person", ("person",))
+                    for item in value:
+                        _need(defined, item.where(target), kinds, item.get(target), problems)
+                        for src in item.get("sources") or []:
+                            _need(defined, item.where("sources"), ("source",), src, problems)
+            _check_order(rec, cf.kind, problems)
+    problems.raise_if_any("the curated data")
+
+
+def _need(defined: set[str], where: str, kinds: tuple[str, ...], key: Any, problems: Problems) -> None:
+    if not isinstance(key, str):
+        return
+    if not any(iri_of(k, key) in defined for k in kinds):
+        problems.add(where, f"unknown {' or '.join(kinds)} {key!r}")
+
+
+def _check_order(rec: Record, kind: Kind, problems: Problems) -> None:
+    fields = kind.field_map()
+    pairs = [("start", "end"), ("period_start", "period_end")]
+    for a, b in pairs:
+        if a in fields and rec.get(a) is not None and rec.get(b) is not None:
+            try:
+                if parse_date(rec[a]).first > parse_date(rec[b]).last:
+                    problems.add(rec.where(b), f"ends ({rec[b]}) before it starts ({rec[a]})")
+            except ValueError:
+                pass  # already reported
+
+
+# ---------------------------------------------------------------------------------------------- mapping
+def to_graph(cf: CuratedFile, labels: dict[str, str], defined: set[str]) -> Graph:
+    """The RDF of one curated file.
+
+    ``labels`` maps IRIs to labels (for generated labels); ``defined`` holds every IRI known to the run,
+    to tell whether a holder key names a body, a post or a person.
+    """
+    g = Graph()
+    kind = cf.kind
+    for rec in cf.records:
+        subject = URIRef(iri_of(kind.iri_kind, rec["id"]))
+        rdf_class = kind.rdf_class
+        if kind.key == "programmes" and rec.get("kind") in ("project", "contract"):
+            rdf_class = GK + "Project"
+        g.add((subject, RDF.type, URIRef(rdf_class)))
+        for extra in kind.extra_classes:
+            g.add((subject, RDF.type, URIRef(extra)))
+        _common(g, subject, rec, kind)
+        for f in kind.fields:
+            value = rec.get(f.name)
+            if value is None or value == []:
+                continue
+            if f.type == "lineage":
+                _lineage(g, rec, value)
+            elif f.type == "tenures":
+                _tenures(g, rec, value)
+            else:
+                _add_field(g, subject, f, value, defined)
+        label = _label(rec, kind, labels)
+        if label:
+            g.add((subject, URIRef(RDFS + "label"), Literal(label)))
+    return g
+
+
+def _common(g: Graph, subject: URIRef, rec: Record, kind: Kind) -> None:
+    g.add((subject, URIRef(GK + "key"), Literal(rec["id"])))
+    for src in rec.get("sources") or []:
+        g.add((subject, URIRef(PROV + "wasDerivedFrom"), URIRef(iri_of("source", src))))
+    if kind.cites_sources:
+        g.add((subject, URIRef(GK + "certainty"), Literal(rec.get("certainty", "sourced"))))
+    if rec.get("note"):
+        g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal(rec["note"])))
+
+
+def _label(rec: Record, kind: Kind, labels: dict[str, str]) -> str:
+    if kind.key == "accountabilities":
+        holder = _lookup(labels, HOLDER_ORDER, rec["holder"])
+        scope = labels.get(iri_of("scope", rec["scope"]), rec["scope"])
+        return f"{holder}: {rec['kind']} for {scope}"
+    if kind.label_field and kind.label_field != "label" and isinstance(rec.get(kind.label_field), str):
+        text: str = rec[kind.label_field]
+        return text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+HOLDER_ORDER = ("body", "post", "person")
+
+
+def _lookup(labels: dict[str, str], kinds: tuple[str, ...], key: str) -> str:
+    for k in kinds:
+        if iri_of(k, key) in labels:
+            return labels[iri_of(k, key)]
+    return key
+
+
+def _add_field(g: Graph, subject: URIRef, f: Field, value: Any, defined: set[str]) -> None:
+    p = URIRef(f.predicate)
+    if f.type == "text":
+        g.add((subject, p, Literal(value.strip())))
+    elif f.type == "texts":
+        for v in value:
+            g.add((subject, p, Literal(v.strip())))
+    elif f.type == "url":
+        g.add((subject, p, Literal(value.strip(), datatype=XSD.anyURI)))
+    elif f.type in ("date", "end-date"):
+        _add_date(g, subject, f, parse_date(value), end=f.type == "end-date")
+    elif f.type == "number":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation as exc:  # pragma: no cover - checked before
+            raise InputError(f"bad number {value!r}") from exc
+        g.add((subject, p, Literal(amount, datatype=XSD.decimal)))
+    elif f.type == "integer":
+        g.add((subject, p, Literal(int(value), datatype=XSD.integer)))
+    elif f.type == "enum":
+        g.add((subject, p, Literal(value)))
+    elif f.type == "concept":
+        g.add((subject, p, URIRef(f"{ID}{f.scheme}/{value}")))
+    elif f.type in ("ref", "refs"):
+        for v in value if isinstance(value, list) else [value]:
+            g.add((subject, p, URIRef(_resolve_kind(f.targets, v, defined))))
+
+
+def _resolve_kind(kinds: tuple[str, ...], key: str, defined: set[str]) -> str:
+    """The IRI of the first kind that defines ``key`` (holders may be bodies, posts or people)."""
+    for k in kinds:
+        iri = iri_of(k, key)
+        if iri in defined:
+            return iri
+    return iri_of(kinds[0], key)
+
+
+def _add_date(g: Graph, subject: URIRef, f: Field, date: FuzzyDate, *, end: bool) -> None:
+    g.add((subject, URIRef(f.predicate), Literal(date.bound(end), datatype=XSD.date)))
+    if f.precision and date.precision != "day":
+        g.add((subject, URIRef(f.precision), Literal(date.precision)))
+
+
+def _lineage(g: Graph, rec: Record, items: list[Record]) -> None:
+    pred = URIRef(iri_of("body", rec["id"]))
+    for item in items:
+        succ = URIRef(iri_of("body", item["successor"]))
+        event = URIRef(iri_of("lineage", f"{rec['id']}--{item['successor']}"))
+        g.add((event, RDF.type, URIRef(GK + "LineageEvent")))
+        g.add((event, URIRef(GK + "key"), Literal(f"{rec['id']}--{item['successor']}")))
+        g.add((event, URIRef(GK + "predecessor"), pred))
+        g.add((event, URIRef(GK + "successor"), succ))
+        g.add((event, URIRef(GK + "lineageKind"), URIRef(f"{ID}lineage-kind/{item['kind']}")))
+        if item.get("date") is not None:
+            g.add((event, URIRef(GK + "date"), Literal(parse_date(item["date"]).first, datatype=XSD.date)))
+        g.add((event, URIRef(RDFS + "label"), Literal(f"{rec['id']} {item['kind']} into {item['successor']}")))
+        _cite(g, event, item, rec)
+        g.add((pred, URIRef(GK + "succeededBy"), succ))
+
+
+def _tenures(g: Graph, rec: Record, items: list[Record]) -> None:
+    post = URIRef(iri_of("post", rec["id"]))
+    for n, item in enumerate(items, start=1):
+        key = f"{rec['id']}--{item['person']}-{n}"
+        tenure = URIRef(iri_of("tenure", key))
+        g.add((tenure, RDF.type, URIRef(GK + "Tenure")))
+        g.add((tenure, URIRef(GK + "key"), Literal(key)))
+        g.add((tenure, URIRef(GK + "post"), post))
+        g.add((tenure, URIRef(GK + "person"), URIRef(iri_of("person", item["person"]))))
+        for name, end in (("start", False), ("end", True)):
+            if item.get(name) is not None:
+                pred = "startDate" if name == "start" else "endDate"
+                f = Field(name, "date", GK + pred, precision=GK + ("startPrecision" if not end else "endPrecision"))
+                _add_date(g, tenure, f, parse_date(item[name]), end=end)
+        _cite(g, tenure, item, rec)
+
+
+def _cite(g: Graph, subject: URIRef, item: Record, parent: Record) -> None:
+    """A nested item cites its own sources, or its parent record's."""
+    for src in item.get("sources") or parent.get("sources") or []:
+        g.add((subject, URIRef(PROV + "wasDerivedFrom"), URIRef(iri_of("source", src))))
+    g.add((subject, URIRef(GK + "certainty"), Literal(item.get("certainty", parent.get("certainty", "sourced")))))
+    if item.get("note"):
+        g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal(item["note"])))
+
+
+def labels_of(files: list[CuratedFile]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cf in files:
+        for rec in cf.records:
+            text = rec.get("label") or rec.get("title")
+            if isinstance(text, str):
+                out[iri_of(cf.kind.iri_kind, rec["id"])] = text
+    return out
+
+
+def kind_of_file(path: Path) -> Kind | None:
+    for kind in KIND_BY_KEY.values():
+        if kind.file == path.name:
+            return kind
+    return None
+
+
+__all__ = ["KIND_BY_IRI_KIND", "CuratedFile", "check_references", "defined_iris", "labels_of", "read_files", "to_graph"]

@@ -1,0 +1,268 @@
+"""The ingest pipeline: prepare every source, check and validate it all, then write it all in one switch.
+
+Nothing is written until every source of the run has passed its checks (schema, references, dates, SHACL).
+Then each changed source is written to a new graph and the store's catalog switches to all of them at once
+(see graph/store.py). Any failure before the switch leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDF, Graph, URIRef
+
+from graph.errors import InputError
+from graph.namespaces import ID, slug
+from graph.store import RDF_FORMATS, Store
+from ingest import curated
+from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
+from ontology import ONTOLOGY_TTL, SCHEMES_TTL
+
+Progress = Callable[[str], None]
+
+RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "rdf", ".owl": "rdf"}
+SHACL_LIMIT = 200_000  # triples; bigger RDF files are loaded without SHACL (reported in the summary)
+
+
+@dataclass
+class Prepared:
+    """One source, mapped and ready to write."""
+
+    key: str
+    title: str
+    origin: str
+    ingester: str
+    content_hash: str
+    graph: Graph | None = None  # small sources: an rdflib graph (validated with SHACL)
+    data: bytes | None = None  # big RDF files: the bytes, loaded by Oxigraph directly
+    rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES
+    report: dict[str, Any] = field(default_factory=dict)
+    locate: Callable[[str], str] | None = None
+    validated: bool = True
+
+    def serialised(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.graph is not None
+        return self.graph.serialize(format="nt", encoding="utf-8")
+
+
+@dataclass
+class SourceOutcome:
+    key: str
+    status: str  # "added", "replaced", "unchanged", "removed"
+    triples: int
+    note: str = ""
+
+
+@dataclass
+class Summary:
+    outcomes: list[SourceOutcome]
+    seconds: float
+    total_triples: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sources": [o.__dict__ for o in self.outcomes],
+            "seconds": round(self.seconds, 3),
+            "total_triples": self.total_triples,
+        }
+
+
+def ontology_source() -> Prepared:
+    g = ontology_graph()
+    digest = _hash(ONTOLOGY_TTL.read_bytes() + SCHEMES_TTL.read_bytes())
+    return Prepared("ontology", "GovKG ontology and concept schemes", "ontology/", "ontology", digest, graph=g,
+                    validated=False)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Split the given paths into curated YAML files and RDF files (folders are searched, not recursively)."""
+    yaml_files: list[Path] = []
+    rdf_files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or folder", where=str(path))
+        items = sorted(path.iterdir()) if path.is_dir() else [path]
+        for item in items:
+            if item.suffix in (".yaml", ".yml"):
+                yaml_files.append(item)
+            elif item.suffix in RDF_SUFFIXES:
+                rdf_files.append(item)
+            elif not path.is_dir():
+                raise InputError(
+                    f"unknown kind of file {item.suffix!r}",
+                    where=str(item), hint="expected curated .yaml or RDF (.ttl, .nt, .jsonld, .rdf)",
+                )
+    return yaml_files, rdf_files
+
+
+def known_iris(store: Store, excluding: set[str]) -> set[str]:
+    """IRIs typed in the store's live graphs, except in the sources being replaced."""
+    graphs = [s.graph for k, s in store.sources().items() if k not in excluding]
+    if not graphs:
+        return set()
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}").rows
+    return {r[0].value for r in rows if isinstance(r[0], ox.NamedNode)}
+
+
+def prepare_curated(store: Store, files: list[Path]) -> list[Prepared]:
+    cfs = curated.read_files(files)
+    keys = {cf.source_key for cf in cfs}
+    defined = curated.defined_iris(cfs, known_iris(store, keys))
+    curated.check_references(cfs, defined)
+    labels = curated.labels_of(cfs) | _store_labels(store)
+    where: dict[str, str] = {}
+    for cf in cfs:
+        for rec in cf.records:
+            where[curated.iri_of(cf.kind.iri_kind, rec["id"])] = rec.where()
+    prepared = []
+    for cf in cfs:
+        prepared.append(Prepared(
+            key=cf.source_key, title=f"Curated {cf.kind.key}", origin=str(cf.path), ingester=curated.INGESTER,
+            content_hash=cf.content_hash, graph=curated.to_graph(cf, labels, defined),
+            locate=lambda iri, _w=where: _w.get(iri, iri),  # type: ignore[misc]
+        ))
+    return prepared
+
+
+def _store_labels(store: Store) -> dict[str, str]:
+    if not store.sources():
+        return {}
+    rows = store.select(
+        f"SELECT ?s ?l WHERE {{ ?s rdfs:label ?l FILTER(STRSTARTS(STR(?s), \"{ID}\")) }}"
+    )
+    return {r["s"]: r["l"] for r in rows}
+
+
+def prepare_rdf(path: Path) -> Prepared:
+    data = path.read_bytes()
+    fmt = RDF_FORMATS[RDF_SUFFIXES[path.suffix]]
+    key = f"rdf-{slug(path.stem)}"
+    prepared = Prepared(key, path.name, str(path), "rdf-file", _hash(b"rdf:1:" + data), data=data, rdf_format=fmt)
+    try:
+        count = sum(1 for _ in ox.parse(data, fmt))
+    except SyntaxError as exc:
+        raise InputError(f"malformed RDF: {exc}", where=str(path)) from exc
+    if count <= SHACL_LIMIT:
+        g = Graph()
+        g.parse(data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}[
+            RDF_SUFFIXES[path.suffix]])
+        prepared.graph, prepared.data = g, None
+    else:
+        prepared.validated = False
+    return prepared
+
+
+def check_shapes(store: Store, prepared: list[Prepared]) -> None:
+    """SHACL-validate the prepared graphs together, with the types of what they reference from elsewhere."""
+    graphs = [p for p in prepared if p.graph is not None and p.validated]
+    if not graphs:
+        return
+    data = Graph()
+    for p in graphs:
+        assert p.graph is not None
+        data += p.graph
+    records = {str(s) for s in data.subjects(RDF.type, None)}
+    external = referenced_iris(data) - {str(s) for s in ontology_graph().subjects()}
+    for iri, rdf_type in _types(store, external, {p.key for p in prepared}):
+        data.add((URIRef(iri), RDF.type, URIRef(rdf_type)))
+    problems = violations_only(validate(data, focus=records))
+    if problems:
+        locate = _locator(graphs)
+        lines = [v.render(locate) for v in problems]
+        shown = "\n  ".join(lines[:15])
+        more = f"\n  … and {len(lines) - 15} more" if len(lines) > 15 else ""
+        raise InputError(f"{len(lines)} SHACL violation(s):\n  {shown}{more}")
+
+
+def _locator(prepared: list[Prepared]) -> Callable[[str], str]:
+    def locate(iri: str) -> str:
+        for p in prepared:
+            if p.locate is not None:
+                found = p.locate(iri)
+                if found != iri:
+                    return found
+        return iri
+
+    return locate
+
+
+def _types(store: Store, iris: set[str], replacing: set[str]) -> list[tuple[str, str]]:
+    if not iris or not store.sources():
+        return []
+    graphs = " ".join(f"<{s.graph}>" for k, s in store.sources().items() if k not in replacing)
+    if not graphs:
+        return []
+    out = []
+    items = sorted(iris)
+    for start in range(0, len(items), 500):
+        values = " ".join(f"<{i}>" for i in items[start:start + 500])
+        rows = store.query(
+            f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s a ?t }} }}"
+        ).rows
+        out.extend((r[0].value, r[1].value) for r in rows)
+    return out
+
+
+def ingest(
+    store: Store,
+    paths: list[Path],
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    extra: list[Prepared] | None = None,
+) -> Summary:
+    """Ingest curated YAML and RDF files (plus any ``extra`` prepared sources) in one atomic switch."""
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    say("reading sources")
+    yaml_files, rdf_files = discover(paths)
+    prepared: list[Prepared] = [ontology_source()]
+    if yaml_files:
+        say(f"checking {len(yaml_files)} curated file(s)")
+        prepared += prepare_curated(store, yaml_files)
+    for path in rdf_files:
+        say(f"parsing {path.name}")
+        prepared.append(prepare_rdf(path))
+    prepared += extra or []
+    _no_duplicate_keys(prepared)
+    current = store.sources()
+    changed = [p for p in prepared if force or current.get(p.key) is None
+               or current[p.key].content_hash != p.content_hash]
+    say(f"validating {len(changed)} changed source(s) against the SHACL shapes")
+    check_shapes(store, changed)
+    outcomes = [SourceOutcome(p.key, "unchanged", current[p.key].triples) for p in prepared if p not in changed]
+    if changed:
+        with store.staging() as stage:
+            for p in changed:
+                say(f"writing {p.key}")
+                staged = stage.put(p.key, p.serialised(), rdf_format=p.rdf_format, content_hash=p.content_hash,
+                                   origin=p.origin, ingester=p.ingester, title=p.title,
+                                   report=json.dumps(p.report) if p.report else "")
+                status = "replaced" if p.key in current else "added"
+                note = "" if p.validated else "loaded without SHACL validation (too large)"
+                outcomes.append(SourceOutcome(p.key, status, staged.triples, note))
+            say("switching the catalog")
+    outcomes.sort(key=lambda o: o.key)
+    return Summary(outcomes, time.perf_counter() - started, store.triple_count())
+
+
+def _no_duplicate_keys(prepared: list[Prepared]) -> None:
+    seen: dict[str, str] = {}
+    for p in prepared:
+        if p.key in seen:
+            raise InputError(f"two inputs map to the same source {p.key!r}: {seen[p.key]} and {p.origin}")
+        seen[p.key] = p.origin

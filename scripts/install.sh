@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything GovKG needs on a fresh Debian machine: system packages, then the project with its extras.
+# Idempotent: a second run installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "install.sh: missing system packages (${need_apt[*]}); install them with apt-get as root" >&2
+  fi
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[all]"

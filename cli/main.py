@@ -55,7 +55,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             bar.set_description_str(f"ingest: {message}")
             bar.update()
 
-        summary = ingest(store, paths, force=args.force, progress=progress)
+        options = {k: getattr(args, k) for k in ("title", "publisher", "date", "url", "identifier")
+                   if getattr(args, k)}
+        summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
+                         options=options)
         bar.set_description_str("ingest: done")
     if args.json:
         _json(summary.as_dict())
@@ -231,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rewrite sources even when unchanged")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--as", dest="as_format", metavar="FORMAT",
+                   help="the format of the files given (govuk, ods, gmpp, lessons, document); default: detected")
+    for meta in ("title", "publisher", "date", "url", "identifier"):
+        p.add_argument(f"--{meta}", help=f"document {meta} (overrides front matter or a sidecar .yaml)")
 
     p = sub.add_parser("sparql", help="run a SPARQL query (text or a .rq file)")
     p.add_argument("query")
@@ -262,7 +269,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remove", help="remove ingested sources by key")
     p.add_argument("sources", nargs="+")
+
+    for module in _plugins():
+        module.register(sub, command)
     return parser
+
+
+PLUGINS = ("cli.reconcile", "cli.search", "cli.serve", "cli.neo4j", "cli.analyse")
+
+
+def _plugins() -> list[Any]:
+    """Command modules for the later capabilities; each has ``register(subparsers, command)``."""
+    import importlib
+
+    out = []
+    for name in PLUGINS:
+        try:
+            out.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from rdflib import RDF, Graph, URIRef
 from graph.errors import InputError
 from graph.namespaces import ID, slug
 from graph.store import RDF_FORMATS, Store
-from ingest import curated
+from ingest import curated, registry
 from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
 from ontology import ONTOLOGY_TTL, SCHEMES_TTL
 
@@ -87,25 +88,45 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Split the given paths into curated YAML files and RDF files (folders are searched, not recursively)."""
-    yaml_files: list[Path] = []
-    rdf_files: list[Path] = []
+@dataclass
+class Discovered:
+    yaml_files: list[Path] = field(default_factory=list)
+    rdf_files: list[Path] = field(default_factory=list)
+    other: list[tuple[Path, ModuleType]] = field(default_factory=list)
+
+
+def discover(paths: Iterable[Path], as_format: str | None = None) -> Discovered:
+    """Sort the given paths by format: curated YAML, RDF, or one of the registered ingesters.
+
+    Folders are searched (not recursively) for curated YAML and RDF files; a file given by name may be any
+    format, detected from its name and content or forced with ``as_format``.
+    """
+    found = Discovered()
     for path in paths:
         if not path.exists():
             raise InputError("no such file or folder", where=str(path))
-        items = sorted(path.iterdir()) if path.is_dir() else [path]
-        for item in items:
-            if item.suffix in (".yaml", ".yml"):
-                yaml_files.append(item)
-            elif item.suffix in RDF_SUFFIXES:
-                rdf_files.append(item)
-            elif not path.is_dir():
+        if path.is_dir():
+            for item in sorted(path.iterdir()):
+                if item.suffix in (".yaml", ".yml"):
+                    found.yaml_files.append(item)
+                elif item.suffix in RDF_SUFFIXES:
+                    found.rdf_files.append(item)
+            continue
+        if as_format:
+            found.other.append((path, registry.by_name(as_format)))
+        elif path.suffix in (".yaml", ".yml"):
+            found.yaml_files.append(path)
+        elif path.suffix in RDF_SUFFIXES:
+            found.rdf_files.append(path)
+        else:
+            module = registry.detect(path)
+            if module is None:
                 raise InputError(
-                    f"unknown kind of file {item.suffix!r}",
-                    where=str(item), hint="expected curated .yaml or RDF (.ttl, .nt, .jsonld, .rdf)",
+                    "cannot tell the format of this file", where=str(path),
+                    hint="name one with --as (govkg ingest --help lists them)",
                 )
-    return yaml_files, rdf_files
+            found.other.append((path, module))
+    return found
 
 
 def known_iris(store: Store, excluding: set[str]) -> set[str]:
@@ -224,19 +245,29 @@ def ingest(
     force: bool = False,
     progress: Progress | None = None,
     extra: list[Prepared] | None = None,
+    as_format: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Summary:
-    """Ingest curated YAML and RDF files (plus any ``extra`` prepared sources) in one atomic switch."""
+    """Ingest curated YAML, RDF files and other registered formats in one atomic switch.
+
+    ``as_format`` forces the format of files given by name; ``options`` (document metadata and the like)
+    are handed to the ingesters.
+    """
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     say("reading sources")
-    yaml_files, rdf_files = discover(paths)
+    found = discover(paths, as_format)
     prepared: list[Prepared] = [ontology_source()]
-    if yaml_files:
-        say(f"checking {len(yaml_files)} curated file(s)")
-        prepared += prepare_curated(store, yaml_files)
-    for path in rdf_files:
+    if found.yaml_files:
+        say(f"checking {len(found.yaml_files)} curated file(s)")
+        prepared += prepare_curated(store, found.yaml_files)
+    for path in found.rdf_files:
         say(f"parsing {path.name}")
         prepared.append(prepare_rdf(path))
+    ctx = registry.Context(store, dict(options or {}))
+    for path, module in found.other:
+        say(f"reading {path.name} as {module.NAME}")
+        prepared += module.prepare(path, ctx)
     prepared += extra or []
     _no_duplicate_keys(prepared)
     current = store.sources()

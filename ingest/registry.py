@@ -1,0 +1,65 @@
+"""Ingesters for source formats other than curated YAML and RDF: each is a module with
+
+* ``NAME``: the name used by ``govkg ingest --as NAME``;
+* ``detect(path: Path, head: bytes) -> bool``: whether a file looks like this format (``head`` is its first
+  64 KiB);
+* ``prepare(path: Path, ctx: Context) -> list[Prepared]``: the mapped sources, checked but not written.
+
+Modules are listed here in detection order; ``prepare`` raises InputError (naming the row, line or byte
+position) for input it cannot read, and records lesser problems in ``Prepared.report``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from graph.errors import InputError
+from graph.store import Store
+
+MODULES = (
+    "ingest.govuk",
+    "ingest.ods",
+    "ingest.gmpp",
+    "ingest.lessons_csv",
+    "ingest.documents",
+)
+
+
+@dataclass
+class Context:
+    """What an ingester may use: the store (to resolve names against it) and options from the command line."""
+
+    store: Store
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def ingesters() -> list[ModuleType]:
+    out = []
+    for name in MODULES:
+        try:
+            out.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a missing dependency inside the module is a real error
+                raise
+    return out
+
+
+def by_name(name: str) -> ModuleType:
+    for module in ingesters():
+        if module.NAME == name:
+            return module
+    known = ", ".join(m.NAME for m in ingesters())
+    raise InputError(f"unknown source format {name!r}", hint=f"known: {known}")
+
+
+def detect(path: Path) -> ModuleType | None:
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    for module in ingesters():
+        if module.detect(path, head):
+            return module
+    return None

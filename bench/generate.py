@@ -245,7 +245,7 @@ class Generator:
     def date_between(self, a: int, b: int) -> int:
         return self.rng.randint(a, max(a, b))
 
-    def coarse(self, subject: str, pred: str, ordinal: int, *, end: bool) -> None:
+    def coarse(self, subject: str, pred: str, ordinal: int, *, end: bool) -> int:
         """A date with the curated precision rules: month/year precision → first (start) or last (end) day."""
         r = self.rng.random()
         d = dt.date.fromordinal(ordinal)
@@ -263,6 +263,7 @@ class Generator:
         self.t(subject, f"<{GK}{pred}Date>", dlit(d.toordinal()))
         if precision:
             self.t(subject, f"<{GK}{pred}Precision>", lit(precision))
+        return d.toordinal()
 
     # -------------------------------------------------------------------------------- sections
     def run(self) -> World:
@@ -391,14 +392,14 @@ class Generator:
                 if when > TODAY - 30:
                     break
                 op = rng.random()
-                if op < 0.5 or len(live) == 1 and op < 0.8:  # rename / replace
+                if op < 0.45:  # rename / replace
                     p = rng.choice(live)
                     b = new_body(True, when)
                     group.append(b)
                     edges.append((p, b, rng.choice(("renamed", "replaced")), when))
                     live.remove(p)
                     live.append(b)
-                elif op < 0.8:  # merge two live bodies (or one live + a newcomer) into a new body
+                elif op < 0.75:  # merge two live bodies (or one live + a newcomer) into a new body
                     p1, p2 = rng.sample(live, 2) if len(live) >= 2 else (live[0], None)
                     if p2 is None:
                         p2 = new_body(True, when - rng.randint(2 * Y, 10 * Y))
@@ -410,7 +411,7 @@ class Generator:
                     live.remove(p1)
                     live.remove(p2)
                     live.append(b)
-                elif op < 0.9 and len(live) < 4:  # split
+                elif op < 0.88 and len(live) < 4:  # split
                     p = rng.choice(live)
                     b1, b2 = new_body(True, when), new_body(True, when)
                     group += [b1, b2]
@@ -421,6 +422,12 @@ class Generator:
                     p, q = rng.sample(live, 2)
                     edges.append((p, q, "absorbed", when))
                     live.remove(p)
+                else:  # nothing to absorb into: a rename
+                    p = live[0]
+                    b = new_body(True, when)
+                    group.append(b)
+                    edges.append((p, b, "renamed", when))
+                    live = [b]
             for b in live:
                 if rng.random() < 0.08:  # closed without a successor
                     self._body_end[b] = min(TODAY - 1, max(self._body_start[b] + Y, when + rng.randint(Y, 5 * Y)))
@@ -662,9 +669,9 @@ class Generator:
             self.t(s, f"<{GK}holder>", a.holder)
             self.t(s, f"<{GK}scope>", iri("scope", w.scope_keys[a.scope]))
             self.t(s, f"<{GK}accountabilityKind>", iri("accountability-kind", a.kind))
-            self.coarse(s, "start", a.start, end=False)
+            a.start = self.coarse(s, "start", a.start, end=False)  # keep the dates as written
             if a.end is not None:
-                self.coarse(s, "end", a.end, end=True)
+                a.end = self.coarse(s, "end", a.end, end=True)
             if rng.random() < 0.5:
                 self.t(s, f"<{DCT}description>", lit(self.words(8, 25)))
             holder_key = a.holder.rsplit("/", 1)[1][:-1]
@@ -870,9 +877,8 @@ def choose_params(w: World) -> dict[str, dict[str, str]]:
             if recs:
                 candidates.append((len(g), w.body_keys[b]))
                 break
-    if not candidates:  # tiny graphs: any body with a predecessor or successor
-        candidates = [(1, w.body_keys[b]) for g in w.groups for b in g if (w.pred[b] or w.succ[b])
-                      and sum(w.recs_to_body[x] for x in ancestors(b)) >= 0][:1]
+    if not candidates:  # tiny graphs: any body with a successor
+        candidates = [(1, w.body_keys[b]) for g in w.groups for b in g if w.succ[b]][:1]
     body = _median_pick(candidates)
     params["body-lineage"] = {"body": body}
     params["recommendations-to-body"] = {"body": body}

@@ -60,6 +60,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
                          options=options)
         bar.set_description_str("ingest: done")
+        for module in _plugins():
+            if hasattr(module, "after_ingest"):  # e.g. keep the search index in step with the store
+                module.after_ingest(store, settings, progress)
     if args.json:
         _json(summary.as_dict())
         return 0

@@ -24,7 +24,7 @@ from graph.namespaces import ID, slug
 from graph.store import RDF_FORMATS, Store
 from ingest import curated, registry
 from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
-from ontology import ONTOLOGY_TTL, SCHEMES_TTL
+from ontology import vocabulary_files
 
 Progress = Callable[[str], None]
 
@@ -79,7 +79,7 @@ class Summary:
 
 def ontology_source() -> Prepared:
     g = ontology_graph()
-    digest = _hash(ONTOLOGY_TTL.read_bytes() + SCHEMES_TTL.read_bytes())
+    digest = _hash(b"".join(p.read_bytes() for p in vocabulary_files()))
     return Prepared("ontology", "GovKG ontology and concept schemes", "ontology/", "ontology", digest, graph=g,
                     validated=False)
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
-from ontology import ONTOLOGY_TTL, SCHEMES_TTL, SHAPES_TTL
+from ontology import shape_files, vocabulary_files
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,16 @@ def _short(iri: str) -> str:
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     g = Graph()
-    g.parse(ONTOLOGY_TTL, format="turtle")
-    g.parse(SCHEMES_TTL, format="turtle")
+    for path in vocabulary_files():
+        g.parse(path, format="turtle")
     return g
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
     g = Graph()
-    g.parse(SHAPES_TTL, format="turtle")
+    for path in shape_files():
+        g.parse(path, format="turtle")
     return g
 
 

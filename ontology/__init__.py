@@ -1,6 +1,8 @@
 """The GovKG vocabulary, SHACL shapes, concept schemes and canned queries, as files.
 
-This package holds no code beyond the paths to those files, so that they ship with an install.
+Vocabulary files: ``govkg.ttl``, ``schemes.ttl`` and any ``ext-*.ttl`` (terms added for one source family,
+such as the major-projects data). Shape files: ``shapes.ttl`` and any ``shapes-*.ttl``. This package holds
+no code beyond the paths to those files, so that they ship with an install.
 """
 
 from pathlib import Path
@@ -10,3 +12,11 @@ ONTOLOGY_TTL = HERE / "govkg.ttl"
 SCHEMES_TTL = HERE / "schemes.ttl"
 SHAPES_TTL = HERE / "shapes.ttl"
 QUERIES_DIR = HERE / "queries"
+
+
+def vocabulary_files() -> list[Path]:
+    return [ONTOLOGY_TTL, SCHEMES_TTL, *sorted(HERE.glob("ext-*.ttl"))]
+
+
+def shape_files() -> list[Path]:
+    return [SHAPES_TTL, *sorted(HERE.glob("shapes-*.ttl"))]

@@ -245,19 +245,20 @@ class Generator:
     def date_between(self, a: int, b: int) -> int:
         return self.rng.randint(a, max(a, b))
 
-    def coarse(self, subject: str, pred: str, ordinal: int, *, end: bool) -> int:
+    def coarse(self, subject: str, pred: str, ordinal: int, *, end: bool,
+               p_month: float = 0.12, p_year: float = 0.06) -> int:
         """A date with the curated precision rules: month/year precision → first (start) or last (end) day."""
         r = self.rng.random()
         d = dt.date.fromordinal(ordinal)
         precision = ""
-        if r < 0.12:
+        if r < p_month:
             precision = "month"
             if end:
                 nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
                 d = nxt - dt.timedelta(days=1)
             else:
                 d = d.replace(day=1)
-        elif r < 0.18:
+        elif r < p_month + p_year:
             precision = "year"
             d = dt.date(d.year, 12, 31) if end else dt.date(d.year, 1, 1)
         self.t(subject, f"<{GK}{pred}Date>", dlit(d.toordinal()))
@@ -620,8 +621,13 @@ class Generator:
             if last:
                 break
             r = rng.random()
-            if r < 0.75:
-                s = e + 1
+            if r < 0.75:  # hand-over, mostly at the turn of a month
+                d = dt.date.fromordinal(e)
+                if rng.random() < 0.7 and e + 31 < end:
+                    s = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1).toordinal()
+                    self.w.accs[-1].end = s - 1
+                else:
+                    s = e + 1
             elif r < 0.87:
                 s = e - rng.randint(30, 540)  # overlap: the next holder starts before this one ends
             else:
@@ -669,9 +675,10 @@ class Generator:
             self.t(s, f"<{GK}holder>", a.holder)
             self.t(s, f"<{GK}scope>", iri("scope", w.scope_keys[a.scope]))
             self.t(s, f"<{GK}accountabilityKind>", iri("accountability-kind", a.kind))
-            a.start = self.coarse(s, "start", a.start, end=False)  # keep the dates as written
+            # most accountability dates are known to the day; keep the dates as written
+            a.start = self.coarse(s, "start", a.start, end=False, p_month=0.08, p_year=0.03)
             if a.end is not None:
-                a.end = self.coarse(s, "end", a.end, end=True)
+                a.end = self.coarse(s, "end", a.end, end=True, p_month=0.08, p_year=0.03)
             if rng.random() < 0.5:
                 self.t(s, f"<{DCT}description>", lit(self.words(8, 25)))
             holder_key = a.holder.rsplit("/", 1)[1][:-1]
@@ -939,6 +946,11 @@ def counts_for(scale: float) -> dict[str, int]:
     return {k: max(MINIMUM[k], round(v * scale)) for k, v in BASE.items()}
 
 
+def _run(scale: float, seed: int) -> tuple[Generator, World]:
+    gen = Generator(counts_for(scale), seed)
+    return gen, gen.run()
+
+
 def generate(target: int, seed: int = 42) -> tuple[bytes, dict]:
     """N-Triples bytes of about ``target`` triples, and the report (counts, triples, query parameters)."""
     # calibrate: triples grow linearly with the scale (plus the fixed concept schemes)
@@ -951,8 +963,16 @@ def generate(target: int, seed: int = 42) -> tuple[bytes, dict]:
     per_scale = (t2 - t1) / (s2 - s1)
     fixed = t1 - per_scale * s1
     scale = max(0.0005, (target - fixed) / per_scale)
-    gen = Generator(counts_for(scale), seed)
-    world = gen.run()
+    best: tuple[int, float] | None = None
+    for _attempt in range(4):  # random structure makes the count drift a little: rescale until within 2 %
+        got = len(_run(scale, seed)[0].out)
+        if best is None or abs(got - target) < abs(best[0] - target):
+            best = (got, scale)
+        if abs(got - target) <= 0.02 * target:
+            break
+        scale *= (target - fixed) / max(1.0, got - fixed)
+    scale = best[1]
+    gen, world = _run(scale, seed)
     data = "".join(gen.out).encode("utf-8")
     report = {
         "generator_version": GENERATOR_VERSION,

@@ -49,17 +49,20 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ingest
 
     paths = [Path(p) for p in args.paths] or [Path(settings.data_dir)]
-    with _open(settings) as store, tqdm(total=None, unit=" step", disable=args.quiet or args.json,
-                                        file=sys.stderr, bar_format="{desc}") as bar:
+    quiet = args.quiet or args.json
+    tty = sys.stderr.isatty()
+    with _open(settings) as store, tqdm(total=None, disable=quiet or not tty, file=sys.stderr,
+                                        bar_format="{desc} [{elapsed}]", leave=False) as bar:
         def progress(message: str) -> None:
-            bar.set_description_str(f"ingest: {message}")
-            bar.update()
+            if tty:
+                bar.set_description_str(f"ingest: {message}")
+            elif not quiet:
+                sys.stderr.write(f"ingest: {message}\n")
 
         options = {k: getattr(args, k) for k in ("title", "publisher", "date", "url", "identifier")
                    if getattr(args, k)}
         summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
                          options=options)
-        bar.set_description_str("ingest: done")
         for module in _plugins():
             if hasattr(module, "after_ingest"):  # e.g. keep the search index in step with the store
                 module.after_ingest(store, settings, progress)

@@ -3,24 +3,28 @@
 Design (see README, "How the store stays consistent"):
 
 * Each source (a curated YAML file, a document, a dataset) lives in its own *physical* named graph
-  ``<graph base><key>/g<generation>``. A small catalog graph records, for each source, which physical graph is
-  live, with its content hash, triple count and ingest time.
+  ``<graph base><key>/g<generation>``. A small catalog (``catalog.json`` beside the Oxigraph folder) records,
+  for each source, which physical graph is live, with its content hash, triple count and ingest time.
 * An ingest writes every new graph first (a transactional load, or Oxigraph's fast ``bulk_load`` for big
-  files), then switches the catalog to the new graphs in **one** SPARQL Update, which Oxigraph runs as one
-  transaction. Only then are the old graphs dropped.
-* Queries see only catalogued graphs (Oxigraph's ``default_graph``/``named_graphs`` query options), so a graph
-  being written is invisible. A process killed at any point leaves the catalog as it was; graphs it left
-  behind are dropped the next time the store is opened for writing.
+  files) and flushes it, then switches the catalog to the new graphs with one atomic file replace
+  (``os.replace``). Only then are the old graphs dropped.
+* Queries see only catalogued graphs, so a graph being written is invisible. When the store holds exactly
+  the catalogued graphs (the usual case) queries use Oxigraph's union of named graphs, which is fastest;
+  while a graph is being written, or when a dead process left one behind, they name the live graphs
+  explicitly (slower on complex queries, always correct). A process killed at any point leaves the catalog as it was;
+  graphs it left behind are dropped the next time the store is opened for writing.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -28,10 +32,11 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
-from graph.namespaces import CATALOG_GRAPH, GK, GRAPH, PREFIXES
+from graph.namespaces import GK, GRAPH, PREFIXES
 
 XSD = PREFIXES["xsd"]
-_CATALOG = ox.NamedNode(CATALOG_GRAPH)
+CATALOG_FILE = "catalog.json"
+OXIGRAPH_DIR = "oxigraph"
 _BULK_THRESHOLD = 4 * 1024 * 1024  # bytes of N-Triples above which bulk_load pays off
 _FROM = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?<")
 
@@ -91,13 +96,6 @@ class QueryResult:
     seconds: float = 0.0
 
 
-def _lit(value: str | int, datatype: str | None = None) -> str:
-    if isinstance(value, int):
-        return f'"{value}"^^<{XSD}integer>'
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
-
-
 class Store:
     """An embedded Oxigraph store with a source catalog. Use :meth:`open`; close when done."""
 
@@ -107,6 +105,8 @@ class Store:
         self.read_only = read_only
         self._lock = threading.Lock()
         self._sources: dict[str, SourceRecord] | None = None
+        self._memory_catalog: dict[str, SourceRecord] = {}
+        self._clean: bool | None = None  # named graphs == live graphs, so the union is safe
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -115,14 +115,19 @@ class Store:
         if path is None:
             return cls(ox.Store(), None, read_only=False)
         folder = Path(path).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"the store path {folder} is a file, not a folder")
+        if folder.is_dir() and any(folder.iterdir()) and not (folder / OXIGRAPH_DIR).is_dir():
+            raise StoreError(f"{folder} is not a GovKG store (no {OXIGRAPH_DIR}/ folder in it)",
+                             hint="give an empty or new folder with --store")
         try:
             if read_only:
-                if not folder.exists():
+                if not (folder / OXIGRAPH_DIR).is_dir():
                     raise StoreError(f"no store at {folder}", hint="run `govkg ingest` first")
-                inner = ox.Store.read_only(str(folder))
+                inner = ox.Store.read_only(str(folder / OXIGRAPH_DIR))
             else:
                 folder.mkdir(parents=True, exist_ok=True)
-                inner = ox.Store(str(folder))
+                inner = ox.Store(str(folder / OXIGRAPH_DIR))
         except OSError as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -155,38 +160,50 @@ class Store:
         return self._sources
 
     def _read_catalog(self) -> dict[str, SourceRecord]:
-        q = f"""
-        SELECT ?key ?g ?gen ?hash ?at ?n ?origin ?ingester ?title ?report WHERE {{
-          GRAPH <{CATALOG_GRAPH}> {{
-            ?s <{GK}key> ?key ; <{GK}graph> ?g ; <{GK}generation> ?gen ; <{GK}contentHash> ?hash ;
-               <{GK}ingestedAt> ?at ; <{GK}tripleCount> ?n ; <{GK}origin> ?origin ; <{GK}ingester> ?ingester .
-            OPTIONAL {{ ?s <{GK}title> ?title }} OPTIONAL {{ ?s <{GK}report> ?report }}
-          }}
-        }}"""
-        out: dict[str, SourceRecord] = {}
-        for row in self._store.query(q):
-            key = row["key"].value
-            out[key] = SourceRecord(
-                key=key, graph=row["g"].value, generation=int(row["gen"].value),
-                content_hash=row["hash"].value, ingested_at=row["at"].value, triples=int(row["n"].value),
-                origin=row["origin"].value, ingester=row["ingester"].value,
-                title=row["title"].value if row["title"] else "",
-                report=row["report"].value if row["report"] else "",
-            )
-        return dict(sorted(out.items()))
+        if self.path is None:
+            return dict(self._memory_catalog)
+        file = self.path / CATALOG_FILE
+        if not file.exists():
+            return {}
+        try:
+            rows = json.loads(file.read_text(encoding="utf-8"))
+            return {r["key"]: SourceRecord(**r) for r in sorted(rows, key=lambda r: r["key"])}
+        except (ValueError, TypeError, KeyError) as exc:
+            raise StoreError(f"the store's catalog {file} is unreadable: {exc}") from exc
+
+    def _write_catalog(self, records: dict[str, SourceRecord]) -> None:
+        """Replace the catalog atomically: write a temporary file, sync it, rename it over the old one."""
+        if self.path is None:
+            self._memory_catalog = dict(records)
+            return
+        file = self.path / CATALOG_FILE
+        tmp = file.with_suffix(".tmp")
+        data = json.dumps([asdict(r) for r in sorted(records.values(), key=lambda r: r.key)], indent=1)
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, file)
 
     def live_graphs(self) -> list[ox.NamedNode]:
         return [ox.NamedNode(s.graph) for s in self.sources().values()]
 
     def collect_garbage(self) -> list[str]:
         """Drop named graphs that the catalog does not name (left by an ingest that died)."""
-        live = {s.graph for s in self.sources().values()} | {CATALOG_GRAPH}
+        live = {s.graph for s in self.sources().values()}
         dropped = []
         for g in list(self._store.named_graphs()):
             if isinstance(g, ox.NamedNode) and g.value not in live:
                 self._store.remove_graph(g)
                 dropped.append(g.value)
+        self._clean = True
         return dropped
+
+    def _is_clean(self) -> bool:
+        if self._clean is None:
+            live = {s.graph for s in self.sources().values()}
+            self._clean = {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)} == live
+        return self._clean
 
     # ------------------------------------------------------------------ writing
     def staging(self) -> Staging:
@@ -202,34 +219,23 @@ class Store:
 
     def _commit(self, staged: list[StagedSource], removed: list[str]) -> None:
         old = self.sources()
-        touched = [s.key for s in staged] + list(removed)
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
-        inserts = []
-        for s in staged:
-            subject = f"<{GRAPH}source/{s.key}>"
-            props = [
-                f"a <{GK}IngestedSource>", f"<{GK}key> {_lit(s.key)}", f"<{GK}graph> <{s.graph.value}>",
-                f"<{GK}generation> {_lit(s.generation)}", f"<{GK}contentHash> {_lit(s.content_hash)}",
-                f"<{GK}ingestedAt> {_lit(now, XSD + 'dateTime')}", f"<{GK}tripleCount> {_lit(s.triples)}",
-                f"<{GK}origin> {_lit(s.origin)}", f"<{GK}ingester> {_lit(s.ingester)}",
-            ]
-            if s.title:
-                props.append(f"<{GK}title> {_lit(s.title)}")
-            if s.report:
-                props.append(f"<{GK}report> {_lit(s.report)}")
-            inserts.append(f"{subject} " + " ;\n ".join(props) + " .")
-        subjects = " ".join(f"<{GRAPH}source/{k}>" for k in touched)
-        update = (
-            f"DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ ?s ?p ?o }} }} "
-            f"WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ VALUES ?s {{ {subjects} }} ?s ?p ?o }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{\n" + "\n".join(inserts) + "\n} }"
-        )
+        new = {k: v for k, v in old.items() if k not in removed}
+        for st in staged:
+            new[st.key] = SourceRecord(
+                key=st.key, graph=st.graph.value, generation=st.generation, content_hash=st.content_hash,
+                ingested_at=now, triples=st.triples, origin=st.origin, ingester=st.ingester, title=st.title,
+                report=st.report)
+        touched = [st.key for st in staged] + list(removed)
         with self._lock:
-            self._store.update(update)  # one transaction: the switch point
+            if self.path is not None:
+                self._store.flush()  # the new graphs are on disk before the catalog names them
+            self._write_catalog(new)  # the switch point
             self._sources = None
             for key in touched:
                 if key in old:
                     self._store.remove_graph(ox.NamedNode(old[key].graph))
+            self._clean = None
             if self.path is not None:
                 self._store.flush()
 
@@ -237,8 +243,10 @@ class Store:
     def _dataset(self, sparql: str) -> dict[str, Any]:
         if _FROM.search(sparql):
             return {}
+        if self._is_clean():
+            return {"use_default_graph_as_union": True}
         graphs = self.live_graphs()
-        return {"default_graph": graphs, "named_graphs": [*graphs, _CATALOG]}
+        return {"default_graph": graphs, "named_graphs": graphs}
 
     def query(self, sparql: str, *, limit: int | None = None) -> QueryResult:
         """Run a SPARQL query over the live graphs; rows beyond ``limit`` are cut and reported."""
@@ -259,9 +267,8 @@ class Store:
         return [{v: py_value(t) for v, t in zip(res.variables, row, strict=True)} for row in res.rows]
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of the live graphs and of the catalog."""
-        for g in [*self.live_graphs(), _CATALOG]:
-            yield from self._store.quads_for_pattern(None, None, None, g)
+        """Every quad of the live graphs."""
+        return self._live_quads()
 
     def source_quads(self, key: str) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(self.sources()[key].graph)))
@@ -303,6 +310,7 @@ class Staging:
         graph = ox.NamedNode(f"{GRAPH}{key}/g{generation}")
         if self.store.oxigraph.contains_named_graph(graph):  # left by a process that died; not live
             self.store.oxigraph.remove_graph(graph)
+        self.store._clean = False  # a graph that is not live yet: queries must name the live ones
         staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report)
         self.staged.append(staged)
         return staged
@@ -335,6 +343,7 @@ class Staging:
         for s in self.staged:
             self.store.oxigraph.remove_graph(s.graph)
         self.staged.clear()
+        self.store._clean = None
         self._done = True
 
     def __enter__(self) -> Staging:

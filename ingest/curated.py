@@ -282,6 +282,9 @@ def to_graph(cf: CuratedFile, labels: dict[str, str], defined: set[str]) -> Grap
         g.add((subject, RDF.type, URIRef(rdf_class)))
         for extra in kind.extra_classes:
             g.add((subject, RDF.type, URIRef(extra)))
+        if kind.scheme:
+            g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), URIRef(kind.scheme)))
+            g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#notation"), Literal(rec["id"])))
         _common(g, subject, rec, kind)
         for f in kind.fields:
             value = rec.get(f.name)
@@ -314,6 +317,8 @@ def _label(rec: Record, kind: Kind, labels: dict[str, str]) -> str:
         holder = _lookup(labels, HOLDER_ORDER, rec["holder"])
         scope = labels.get(iri_of("scope", rec["scope"]), rec["scope"])
         return f"{holder}: {rec['kind']} for {scope}"
+    if kind.scheme and isinstance(rec.get("label"), str):
+        return str(rec["label"])  # concepts: rdfs:label beside skos:prefLabel, for uniform lookups
     if kind.label_field and kind.label_field != "label" and isinstance(rec.get(kind.label_field), str):
         text: str = rec[kind.label_field]
         return text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "…"

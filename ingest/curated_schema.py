@@ -69,6 +69,7 @@ class Kind:
     label_field: str = "label"
     cites_sources: bool = True
     extra_classes: tuple[str, ...] = field(default_factory=tuple)
+    scheme: str = ""  # for SKOS concepts: the concept scheme they belong to
 
     def field_map(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
@@ -99,12 +100,12 @@ KINDS: tuple[Kind, ...] = (
         Field("label", "text", SKOS + "prefLabel", required=True),
         Field("definition", "text", SKOS + "definition", required=True),
         Field("broader", "ref", SKOS + "broader", targets=("theme",)),
-    ), extra_classes=(SKOS + "Concept",)),
+    ), extra_classes=(SKOS + "Concept",), scheme=GK + "ThemeScheme"),
     Kind("scopes.yaml", "scopes", "scope", GK + "Scope", (
         Field("label", "text", SKOS + "prefLabel", required=True),
         Field("definition", "text", SKOS + "definition", required=True),
         Field("initiative", "ref", GK + "initiative", targets=("programme",)),
-    ), extra_classes=(SKOS + "Concept",)),
+    ), extra_classes=(SKOS + "Concept",), scheme=GK + "ScopeScheme"),
     Kind("bodies.yaml", "bodies", "body", GK + "Body", (
         Field("label", "text", RDFS + "label", required=True),
         Field("abbreviations", "texts", GK + "abbreviation"),

@@ -84,6 +84,9 @@ def curated_copy(tmp_path: Path) -> Path:
 
 
 def snapshot(path: Path) -> set[tuple[str, str, str, str]]:
-    """Every quad a store exposes (live graphs and catalog), as strings."""
+    """Every quad of the live graphs, plus one row per catalog entry, as strings."""
     with Store.open(path) as store:
-        return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store.quads()}
+        quads = {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store.quads()}
+        catalog = {("catalog", s.key, s.graph, f"{s.content_hash} {s.ingested_at} {s.triples}")
+                   for s in store.sources().values()}
+    return quads | catalog

@@ -182,3 +182,13 @@ with_lock() {
     exec 9>"$1"
     flock -w 900 9 || die "could not lock $1 within 900 s"
 }
+
+# http_ok URL: GET URL answers 2xx within 5 s (curl if installed, else Python's urllib).
+http_ok() {
+    if command -v curl >/dev/null 2>&1; then
+        curl -sf -o /dev/null --max-time 5 "$1"
+    else
+        python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5).read()' \
+            "$1" >/dev/null 2>&1
+    fi
+}

@@ -1,0 +1,418 @@
+"""Benchmark the GovKG store against rdflib's in-memory Graph, side by side, at several graph sizes.
+
+    python bench/bench_store.py                       # 10k, 100k and 1M triples
+    python bench/bench_store.py --sizes 10k,100k      # a quick run
+
+For each size it generates (or reuses, under --data-dir) a synthetic graph with bench/generate.py and
+measures, in one process:
+
+* ingest: a fresh on-disk GovKG Store in a temp folder, ``stage.put`` of the N-Triples bytes plus the commit
+  (graph/store.py picks ``load`` or the two-thread ``bulk_load`` by size) vs ``rdflib.Graph().parse(format="nt")``;
+* every canned query (ontology/queries/*.rq, bound with the generator's parameters) on both: one untimed
+  warm-up run, then up to --reps timed runs (p50, p95), bounded by a time budget per query and engine; a
+  single run that exceeds --timeout is stopped. Capped runs are flagged in the output.
+
+Both engines must return the same number of rows for every query; a WARNING line says when they do not.
+The results go to stdout and to bench/out/store-<date>[-<sizes>].md and .json.
+
+Targets (from the spec, at 1M triples, in one run beside rdflib): ingest ≥5× faster than rdflib;
+queries about one body/scope/theme/programme/source < 10 ms p95; whole-graph queries (overlaps, gaps)
+< 300 ms p95 and ≥5× faster than rdflib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import pyoxigraph as ox  # noqa: E402
+import rdflib  # noqa: E402
+
+import generate  # noqa: E402
+from graph.namespaces import SPARQL_PREFIXES  # noqa: E402
+from graph.queries import canned_queries  # noqa: E402
+from graph.store import Store  # noqa: E402
+
+PER_ENTITY = ("accountable-for-scope", "body-lineage", "lessons-on-theme", "recommendations-to-body",
+              "figures-about-programme", "source-supports")
+WHOLE_GRAPH = ("accountability-overlaps", "accountability-gaps")
+TARGET_SIZE = 1_000_000  # the spec's targets are stated at 1M triples
+INGEST_SPEEDUP = 5.0
+ENTITY_P95_MS = 10.0
+WHOLE_P95_MS = 300.0
+WHOLE_SPEEDUP = 5.0
+
+
+class Timeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise Timeout in this (main) thread after ``seconds``; rdflib evaluates in Python, so it stops."""
+    def handler(_signum: int, _frame: Any) -> None:
+        raise Timeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def pct(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    s = sorted(samples)
+    return s[max(0, math.ceil(q * len(s)) - 1)]
+
+
+def label_size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "platform": platform.platform(),
+        "python": platform.python_version(), "pyoxigraph": ox.__version__, "rdflib": rdflib.__version__,
+    }
+
+
+def load_avg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# ------------------------------------------------------------------------------------------ data
+def dataset(size: int, seed: int, data_dir: Path) -> tuple[bytes, dict[str, Any]]:
+    nt = data_dir / f"gen-{label_size(size)}-s{seed}.nt"
+    meta = generate.params_path(nt)
+    if nt.exists() and meta.exists():
+        report = json.loads(meta.read_text())
+        if report.get("generator_version") == generate.GENERATOR_VERSION and report.get("target_triples") == size:
+            return nt.read_bytes(), report
+    say(f"generating {label_size(size)} triples (seed {seed}) → {nt}")
+    data, report = generate.generate(size, seed)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    nt.write_bytes(data)
+    meta.write_text(json.dumps(report, indent=2) + "\n")
+    return data, report
+
+
+def say(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------------------ ingest
+def ingest_store(data: bytes, work: Path, reps: int) -> tuple[dict[str, Any], Store, Path]:
+    digest = hashlib.sha256(data).hexdigest()
+    times, opens = [], []
+    store = folder = None
+    staged_triples = 0
+    for r in range(reps):
+        if store is not None:
+            store.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        gc.collect()
+        folder = Path(tempfile.mkdtemp(prefix="store-", dir=work))
+        t0 = time.perf_counter()
+        store = Store.open(folder)
+        t1 = time.perf_counter()
+        with store.staging() as stage:
+            staged = stage.put("bench", data, content_hash=digest, origin="bench/generate.py", ingester="bench")
+        t2 = time.perf_counter()  # after the commit (catalog switch + flush)
+        staged_triples = staged.triples
+        opens.append(t1 - t0)
+        times.append(t2 - t1)
+        say(f"  GovKG store ingest {r + 1}/{reps}: {t2 - t1:.3f} s")
+    assert store is not None and folder is not None
+    return ({"seconds": statistics.median(times), "runs": times, "open_seconds": statistics.median(opens),
+             "triples": staged_triples, "disk_bytes": dir_size(folder)}, store, folder)
+
+
+def ingest_rdflib(data: bytes, reps: int) -> tuple[dict[str, Any], rdflib.Graph]:
+    times = []
+    graph = None
+    for r in range(reps):
+        graph = None
+        gc.collect()
+        t0 = time.perf_counter()
+        graph = rdflib.Graph()
+        graph.parse(data=data, format="nt")
+        t1 = time.perf_counter()
+        times.append(t1 - t0)
+        say(f"  rdflib parse {r + 1}/{reps}: {t1 - t0:.3f} s")
+    assert graph is not None
+    return {"seconds": statistics.median(times), "runs": times, "triples": len(graph)}, graph
+
+
+# ------------------------------------------------------------------------------------------ queries
+def measure(run: Callable[[], int], reps: int, budget: float, timeout: float) -> dict[str, Any]:
+    """One warm-up run, then up to ``reps`` timed runs while the budget lasts (the warm-up counts)."""
+    started = time.perf_counter()
+    try:
+        with time_limit(timeout):
+            t0 = time.perf_counter()
+            rows = run()
+            first = time.perf_counter() - t0
+    except Timeout:
+        return {"rows": None, "timeout": timeout, "samples": [], "n": 0, "capped": f"stopped after {timeout:.0f} s"}
+    samples: list[float] = []
+    capped = ""
+    if first >= budget:  # too slow to repeat: report the first run alone
+        samples = [first]
+        capped = "1 run (the warm-up; over the time budget)"
+    else:
+        while len(samples) < reps:
+            if time.perf_counter() - started >= budget:
+                capped = f"{len(samples)} of {reps} runs (time budget {budget:.0f} s)"
+                break
+            try:
+                with time_limit(timeout):
+                    t0 = time.perf_counter()
+                    n = run()
+                    samples.append(time.perf_counter() - t0)
+            except Timeout:
+                capped = f"run stopped after {timeout:.0f} s"
+                break
+            if n != rows:
+                say(f"  WARNING: row count changed between runs ({rows} then {n})")
+    out: dict[str, Any] = {"rows": rows, "first_s": first, "samples": samples, "n": len(samples), "capped": capped}
+    if samples:
+        out["p50_s"] = statistics.median(samples)
+        out["p95_s"] = pct(samples, 0.95)
+    return out
+
+
+def bench_queries(store: Store, graph: rdflib.Graph | None, params: dict[str, dict[str, str]], size: int,
+                  args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    budget = args.rdflib_budget if args.rdflib_budget else (10.0 if size <= 20_000 else 25.0 if size <= 200_000 else 60.0)
+    for name, q in canned_queries().items():
+        text = q.bind(params.get(name, {}))
+        cls = "per-entity" if name in PER_ENTITY else "whole-graph" if name in WHOLE_GRAPH else "other"
+        say(f"  {name}")
+        ours = measure(lambda t=text: len(store.query(t).rows), args.reps, args.store_budget, args.timeout)
+        theirs: dict[str, Any] = {}
+        if graph is not None:
+            full = SPARQL_PREFIXES + text
+            theirs = measure(lambda t=full: len(list(graph.query(t))), args.reps, budget, args.timeout)
+        row: dict[str, Any] = {"query": name, "class": cls, "params": params.get(name, {}), "govkg": ours,
+                               "rdflib": theirs}
+        if theirs and ours.get("rows") is not None and theirs.get("rows") is not None \
+                and ours["rows"] != theirs["rows"]:
+            row["warning"] = f"rows differ: GovKG {ours['rows']}, rdflib {theirs['rows']}"
+            print(f"WARNING: {label_size(size)} {name}: {row['warning']}", flush=True)
+        if ours.get("p50_s") and theirs.get("p50_s"):
+            row["speedup"] = theirs["p50_s"] / ours["p50_s"]
+        elif ours.get("p50_s") and theirs.get("timeout"):
+            row["speedup_at_least"] = theirs["timeout"] / ours["p50_s"]
+        row["target"], row["pass"] = judge(row)
+        results.append(row)
+    return results
+
+
+def judge(row: dict[str, Any]) -> tuple[str, bool | None]:
+    ours = row["govkg"]
+    p95 = ours.get("p95_s")
+    if p95 is None:
+        return "", False
+    if row["class"] == "per-entity":
+        return f"p95 < {ENTITY_P95_MS:.0f} ms", p95 * 1000 < ENTITY_P95_MS
+    if row["class"] == "whole-graph":
+        speed = row.get("speedup") or row.get("speedup_at_least")
+        ok = p95 * 1000 < WHOLE_P95_MS and (speed is None or speed >= WHOLE_SPEEDUP)
+        return f"p95 < {WHOLE_P95_MS:.0f} ms, ≥{WHOLE_SPEEDUP:.0f}× rdflib", ok
+    return "", None
+
+
+# ------------------------------------------------------------------------------------------ report
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    v = seconds * 1000
+    return f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:,.0f}"
+
+
+def verdict(ok: bool | None, applies: bool) -> str:
+    if ok is None:
+        return ""
+    text = "pass" if ok else "FAIL"
+    return text if applies else f"({text.lower()})"
+
+
+def markdown(run: dict[str, Any]) -> str:
+    m = run["machine"]
+    lines = [
+        f"# GovKG store vs rdflib — {run['date']}",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu'] or 'unknown CPU'}), {m['memory']}, {m['platform']}; "
+        f"Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}. "
+        f"Load average at start / end: {run['load_start']} / {run['load_end']}.",
+        "",
+        "GovKG = graph.store.Store on disk (fresh temp folder; `stage.put` + commit for ingest, `Store.query` "
+        "for queries, rows materialised). rdflib = in-memory `Graph().parse(format=\"nt\")` and `Graph.query` "
+        "(rows materialised). Query times: one warm-up run, then p50/p95 over n timed runs. "
+        "Speed-up = rdflib p50 / GovKG p50. Targets apply at 1M triples; smaller sizes show them in "
+        "parentheses for information.",
+    ]
+    for size in run["sizes"]:
+        applies = size["target_triples"] >= TARGET_SIZE
+        ing = size["ingest"]
+        g, r = ing["govkg"], ing.get("rdflib")
+        lines += ["", f"## {label_size(size['target_triples'])}: {size['triples']:,} triples "
+                      f"({size['bytes'] / 1e6:.1f} MB of N-Triples)", ""]
+        lines += ["| ingest | seconds | triples/s | runs | note |", "|---|---:|---:|---:|---|"]
+        lines.append(f"| GovKG store (put + commit) | {g['seconds']:.3f} | {size['triples'] / g['seconds']:,.0f} | "
+                     f"{len(g['runs'])} | store on disk {g['disk_bytes'] / 1e6:.1f} MB; open {g['open_seconds'] * 1000:.0f} ms |")
+        if r:
+            lines.append(f"| rdflib Graph.parse | {r['seconds']:.3f} | {size['triples'] / r['seconds']:,.0f} | "
+                         f"{len(r['runs'])} | |")
+            sp = r["seconds"] / g["seconds"]
+            lines += ["", f"Ingest speed-up: **{sp:.1f}×** (target ≥{INGEST_SPEEDUP:.0f}×: "
+                          f"{verdict(sp >= INGEST_SPEEDUP, applies)})"]
+        lines += ["", "| query | class | rows | GovKG p50 ms | GovKG p95 ms | n | rdflib p50 ms | rdflib p95 ms | n "
+                      "| speed-up | target | result |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+        notes = []
+        for q in sorted(size["queries"], key=lambda x: (x["class"] != "per-entity", x["query"])):
+            o, t = q["govkg"], q["rdflib"]
+            rows = str(o.get("rows"))
+            if t and t.get("rows") is not None and t["rows"] != o.get("rows"):
+                rows += f" / {t['rows']} ⚠"
+            if q.get("speedup"):
+                speed = f"{q['speedup']:,.0f}×" if q["speedup"] >= 10 else f"{q['speedup']:.1f}×"
+            elif q.get("speedup_at_least"):
+                speed = f"> {q['speedup_at_least']:,.0f}×"
+            else:
+                speed = "–"
+            tn = str(t.get("n", "")) if t else ""
+            if t and t.get("capped"):
+                tn += "*"
+                notes.append(f"rdflib {q['query']}: {t['capped']}")
+            if o.get("capped"):
+                notes.append(f"GovKG {q['query']}: {o['capped']}")
+            rp50 = ms(t.get("p50_s")) if t else "–"
+            if t and t.get("timeout"):
+                rp50 = f"> {t['timeout'] * 1000:,.0f}"
+            lines.append(f"| {q['query']} | {q['class']} | {rows} | {ms(o.get('p50_s'))} | {ms(o.get('p95_s'))} | "
+                         f"{o.get('n', '')} | {rp50} | {ms(t.get('p95_s')) if t else '–'} | {tn} | {speed} | "
+                         f"{q['target']} | {verdict(q['pass'], applies)} |")
+        params = ", ".join(f"{k}={v}" for name in PER_ENTITY + WHOLE_GRAPH
+                           for k, v in size["params"].get(name, {}).items() if name != "recommendations-to-body")
+        lines += ["", f"Parameters (from the generator): {params}."]
+        if notes:
+            lines += ["", "Capped (\\*): " + "; ".join(notes) + "."]
+        warnings = [f"{q['query']}: {q['warning']}" for q in size["queries"] if q.get("warning")]
+        if warnings:
+            lines += ["", "WARNING — row counts differ: " + "; ".join(warnings) + "."]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated sizes (default 10k,100k,1M)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--reps", type=int, default=20, help="timed runs per query and engine (default 20)")
+    ap.add_argument("--store-budget", type=float, default=15.0, help="seconds per query for GovKG (default 15)")
+    ap.add_argument("--rdflib-budget", type=float, default=0.0,
+                    help="seconds per query for rdflib (default: 10 at ≤20k, 25 at ≤200k, 60 above)")
+    ap.add_argument("--timeout", type=float, default=180.0, help="stop any single query run after this (s)")
+    ap.add_argument("--ingest-reps", type=int, default=0, help="ingest runs per engine (default: 5 / 3 / 1)")
+    ap.add_argument("--no-rdflib", action="store_true", help="measure the GovKG store only")
+    ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "govkg-bench")
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    args = ap.parse_args(argv)
+
+    sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="stores-", dir=args.data_dir))
+    run: dict[str, Any] = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
+                           "load_start": load_avg(), "args": {k: str(v) for k, v in vars(args).items()},
+                           "sizes": []}
+    try:
+        for size in sizes:
+            say(f"== {label_size(size)}")
+            data, report = dataset(size, args.seed, args.data_dir)
+            reps = args.ingest_reps or (5 if size <= 20_000 else 3 if size <= 200_000 else 1)
+            say("ingest: GovKG store")
+            ours, store, folder = ingest_store(data, work, reps)
+            theirs, graph = (None, None)
+            if not args.no_rdflib:
+                say("ingest: rdflib")
+                theirs, graph = ingest_rdflib(data, reps)
+            if ours["triples"] != report["triples"] or (theirs and theirs["triples"] != report["triples"]):
+                print(f"WARNING: {label_size(size)} triple counts differ: generated {report['triples']}, "
+                      f"GovKG {ours['triples']}, rdflib {theirs and theirs['triples']}", flush=True)
+            say("queries")
+            queries = bench_queries(store, graph, report["params"], size, args)
+            entry = {"target_triples": size, "triples": report["triples"], "bytes": report["bytes"],
+                     "params": report["params"], "counts": report["counts"],
+                     "ingest": {"govkg": ours, "rdflib": theirs}, "queries": queries}
+            if theirs:
+                entry["ingest"]["speedup"] = theirs["seconds"] / ours["seconds"]
+            run["sizes"].append(entry)
+            store.close()
+            del graph, store
+            gc.collect()
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    run["load_end"] = load_avg()
+
+    text = markdown(run)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    day = dt.date.today().isoformat()
+    suffix = "" if args.sizes == "10k,100k,1M" else "-" + args.sizes.replace(",", "-")
+    md_path = args.out / f"store-{day}{suffix}.md"
+    md_path.write_text(text, encoding="utf-8")
+    md_path.with_suffix(".json").write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
+    say(f"wrote {md_path} and {md_path.with_suffix('.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -45,10 +45,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import generate  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
-import generate  # noqa: E402
 from graph.namespaces import SPARQL_PREFIXES  # noqa: E402
 from graph.queries import canned_queries  # noqa: E402
 from graph.store import Store  # noqa: E402

@@ -82,7 +82,8 @@ class CannedQuery:
             raw = values.get(p.name, p.default)
             if raw is None:
                 raise QueryError(f"query {self.name}: parameter {p.name} is required ({p.help})")
-            text = re.sub(rf"\${p.name}\b", lambda _m, t=p.term(raw): t, text)
+            term = p.term(raw)
+            text = re.sub(rf"\${p.name}\b", lambda _m, t=term: t, text)  # type: ignore[misc]
         return text
 
 

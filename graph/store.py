@@ -32,7 +32,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
-from graph.namespaces import GK, GRAPH, PREFIXES
+from graph.namespaces import GRAPH, PREFIXES
 
 XSD = PREFIXES["xsd"]
 CATALOG_FILE = "catalog.json"
@@ -366,8 +366,9 @@ def _parallel_bulk_load(inner: ox.Store, data: bytes, graph: ox.NamedNode) -> No
 
 
 def _count_graph(inner: ox.Store, graph: ox.NamedNode) -> int:
-    rows = list(inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"))
-    return int(rows[0]["n"].value)
+    result = inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    assert isinstance(result, ox.QuerySolutions)
+    return int(next(iter(result))["n"].value)
 
 
 def _collect(raw: Any, limit: int | None) -> QueryResult:

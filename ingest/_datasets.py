@@ -209,9 +209,11 @@ def decode(raw: bytes, where: str) -> tuple[str, str]:
         return raw.decode("cp1252", errors="govkg-latin1"), "cp1252+latin-1"
 
 
-def decode_repairing(raw: bytes, repairs: dict[int, str], where: str) -> tuple[str, dict[str, int]]:
-    """Mostly-UTF-8 text with stray bytes: each byte that is not part of valid UTF-8 is read with
-    ``repairs`` (byte → text), else as Windows-1252. Returns the text and how many bytes were read each way."""
+def decode_repairing(raw: bytes, repairs: dict[int, str], where: str) -> tuple[str, Callable[[str], str],
+                                                                            dict[str, int]]:
+    """Mostly-UTF-8 text with stray bytes. The text keeps each stray byte as a placeholder (so that a byte
+    standing for a quote cannot break the CSV quoting); ``repair(cell)`` then reads it with ``repairs``
+    (byte → text), else as Windows-1252, counting each way in the returned dict."""
     check_text(raw, where)
     counts = {"repaired": 0, "cp1252": 0}
     text = raw.decode("utf-8-sig", errors="surrogateescape")
@@ -224,7 +226,10 @@ def decode_repairing(raw: bytes, repairs: dict[int, str], where: str) -> tuple[s
         counts["cp1252"] += 1
         return bytes([byte]).decode("cp1252", errors="govkg-latin1")
 
-    return _STRAY.sub(fix, text), {k: v for k, v in counts.items() if v}
+    def repair(cell: str) -> str:
+        return _STRAY.sub(fix, cell)
+
+    return text, repair, counts
 
 
 _STRAY = re.compile("[\udc80-\udcff]")

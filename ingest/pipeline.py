@@ -229,7 +229,7 @@ def _types(store: Store, iris: set[str], replacing: set[str]) -> list[tuple[str,
     graphs = " ".join(f"<{s.graph}>" for k, s in store.sources().items() if k not in replacing)
     if not graphs:
         return []
-    out = []
+    out: list[tuple[str, str]] = []
     items = sorted(iris)
     for start in range(0, len(items), 500):
         values = " ".join(f"<{i}>" for i in items[start:start + 500])

@@ -50,7 +50,7 @@ def ingesters() -> list[ModuleType]:
 
 def by_name(name: str) -> ModuleType:
     for module in ingesters():
-        if module.NAME == name:
+        if name == module.NAME:
             return module
     known = ", ".join(m.NAME for m in ingesters())
     raise InputError(f"unknown source format {name!r}", hint=f"known: {known}")

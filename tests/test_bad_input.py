@@ -114,3 +114,19 @@ def test_a_missing_path_is_refused(loaded: Path, tmp_path: Path) -> None:
 def test_a_bad_canned_query_parameter_is_refused(loaded: Path) -> None:
     err = refused(loaded, "query", "accountable-for-scope", "--param", "year=twenty")
     assert "year" in err and "whole number" in err
+
+
+def test_a_reference_to_the_wrong_kind_of_node_is_a_shape_violation(loaded: Path, tmp_path: Path) -> None:
+    """Regression: validation must see values defined in other sources (pySHACL's focus_nodes hid them)."""
+    bad = tmp_path / "bad-holder.ttl"
+    bad.write_text(
+        "@prefix gk: <https://w3id.org/govkg/ontology#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "<https://w3id.org/govkg/id/accountability/bad> a gk:Accountability ; gk:key \"bad\" ;\n"
+        "  gk:holder <https://w3id.org/govkg/id/source/nao11> ; gk:scope <https://w3id.org/govkg/id/scope/audit> ;\n"
+        "  gk:accountabilityKind <https://w3id.org/govkg/id/accountability-kind/scrutiny> ;\n"
+        "  gk:startDate \"2011-01-01\"^^xsd:date ; prov:wasDerivedFrom <https://w3id.org/govkg/id/source/nao11> .\n",
+        encoding="utf-8",
+    )
+    err = refused(loaded, "ingest", str(bad))
+    assert "accountability/bad" in err and "gk:holder" in err

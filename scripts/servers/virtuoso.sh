@@ -50,24 +50,43 @@ MARKER="$INI"
 PACKAGED_INI=/etc/virtuoso-opensource-7/virtuoso.ini
 BASE_URL="http://$BIND_HOST:$VIRTUOSO_HTTP_PORT"
 
+# apt_get ARGS...: apt-get that waits for the dpkg/apt locks held by another apt-get or dpkg:
+# DPkg::Lock::Timeout covers the dpkg lock; other lock failures are retried every 5 s for 15 min.
+apt_get() {
+    local -a cmd=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=900
+        -o Acquire::Retries=3 "$@")
+    ((EUID == 0)) || cmd=(sudo "${cmd[@]}")
+    local try out rc
+    for ((try = 0; try < 180; try++)); do
+        rc=0
+        out=$("${cmd[@]}" 2>&1) || rc=$?
+        printf '%s\n' "$out" >>"$VIRTUOSO_DATA_DIR/apt.log"
+        ((rc == 0)) && return 0
+        if [[ "$out" != *"Could not get lock"* && "$out" != *"Unable to acquire"* &&
+            "$out" != *"Unable to lock"* ]]; then
+            printf '%s\n' "$out" | tail -n 15 >&2
+            return "$rc"
+        fi
+        ((try % 6 == 0)) && info "apt/dpkg is busy (another apt-get?); waiting for its lock"
+        sleep 5
+    done
+    return 1
+}
+
 ensure_installed() {
     command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 && return 0
-    local -a sudo=()
-    if ((EUID != 0)); then
-        command -v sudo >/dev/null 2>&1 || die "virtuoso-t is missing and we are not root: install virtuoso-opensource"
-        sudo=(sudo)
+    if ((EUID != 0)) && ! command -v sudo >/dev/null 2>&1; then
+        die "virtuoso-t is missing and we are not root: install the Debian package virtuoso-opensource"
     fi
-    info "installing Debian package virtuoso-opensource (waits for the dpkg lock if apt is busy)"
-    # DPkg::Lock::Timeout makes apt wait for a concurrent apt/dpkg instead of failing at once.
-    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
-        -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3)
-    if ! "${apt[@]}" install --no-install-recommends virtuoso-opensource; then
-        info "install failed; refreshing package lists and retrying"
-        "${apt[@]}" update
-        "${apt[@]}" install --no-install-recommends virtuoso-opensource ||
-            die "apt-get install virtuoso-opensource failed"
+    info "installing Debian package virtuoso-opensource (log: $VIRTUOSO_DATA_DIR/apt.log)"
+    if ! apt_get install --no-install-recommends virtuoso-opensource; then
+        info "install failed; refreshing the package lists and retrying"
+        apt_get update || die "apt-get update failed; see $VIRTUOSO_DATA_DIR/apt.log"
+        apt_get install --no-install-recommends virtuoso-opensource ||
+            die "apt-get install virtuoso-opensource failed; see $VIRTUOSO_DATA_DIR/apt.log"
     fi
-    command -v virtuoso-t >/dev/null 2>&1 || die "virtuoso-t still missing after installing virtuoso-opensource"
+    command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 ||
+        die "virtuoso-t/isql-vt still missing after installing virtuoso-opensource"
 }
 
 write_ini() {

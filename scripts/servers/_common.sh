@@ -9,6 +9,7 @@
 
 set -euo pipefail
 
+# shellcheck disable=SC2034  # used by the scripts that source this file
 SERVERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Root for default data dirs and build caches (override per server with its own *_DATA_DIR).
 GOVKG_SERVERS_HOME="${GOVKG_SERVERS_HOME:-${XDG_CACHE_HOME:-/tmp}/govkg-servers}"
@@ -121,6 +122,7 @@ daemon_launch() {
     [[ -f "$logfile" ]] && mv -f "$logfile" "$logfile.1"
     printf '=== %s starting %s at %s\n' "$SERVER_NAME" "$1" "$(date -Is)" >"$logfile"
     # sh writes its own pid, then execs CMD, so the pid file names the server process itself.
+    # shellcheck disable=SC2016  # $$ and $@ are for the inner sh
     setsid sh -c 'echo $$ >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" \
         >>"$logfile" 2>&1 </dev/null 9>&- &
     for ((i = 0; i < 100; i++)); do

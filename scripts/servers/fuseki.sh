@@ -16,18 +16,20 @@
 #   FUSEKI_DATASET         tdb2 (persistent, in $FUSEKI_DATA_DIR/tdb2) or mem (empty at each start) [tdb2]
 #   FUSEKI_DATA_DIR        TDB2 database, Fuseki run area, log, pid file [$GOVKG_SERVERS_HOME/fuseki]
 #   FUSEKI_HEAP            JVM -Xmx                                      [1g]
+#   FUSEKI_JAVA_OPTS       extra JVM options, split on spaces            []
 #   FUSEKI_START_TIMEOUT   seconds to wait for the endpoint to answer    [90]
 #   GOVKG_SERVERS_HOME     root of default data dirs and build cache     [${XDG_CACHE_HOME:-/tmp}/govkg-servers]
 #   GOVKG_JAVA             java binary to use (else a Java 17..21 is searched)
 #   GOVKG_M2_REPO          Maven local repository                        [Maven's default, ~/.m2/repository]
 SERVER_NAME=fuseki
-# shellcheck source=_common.sh
+# shellcheck source-path=SCRIPTDIR source=_common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 FUSEKI_PORT="${FUSEKI_PORT:-3030}"
 FUSEKI_DATASET="${FUSEKI_DATASET:-tdb2}"
 FUSEKI_DATA_DIR="${FUSEKI_DATA_DIR:-$GOVKG_SERVERS_HOME/fuseki}"
 FUSEKI_HEAP="${FUSEKI_HEAP:-1g}"
+FUSEKI_JAVA_OPTS="${FUSEKI_JAVA_OPTS:-}"
 FUSEKI_START_TIMEOUT="${FUSEKI_START_TIMEOUT:-90}"
 require_uint FUSEKI_PORT "$FUSEKI_PORT"
 require_uint FUSEKI_START_TIMEOUT "$FUSEKI_START_TIMEOUT"
@@ -68,10 +70,12 @@ do_start() {
     fi
     mkdir -p "$FUSEKI_DATA_DIR/run"
     # Fuseki writes its run area (config, shiro.ini, logs) to FUSEKI_BASE; keep it in the data dir.
-    cd "$FUSEKI_DATA_DIR"
+    cd "$FUSEKI_DATA_DIR" || exit 1
     export FUSEKI_BASE="$FUSEKI_DATA_DIR/run"
+    local -a extra=()
+    read -r -a extra <<<"$FUSEKI_JAVA_OPTS"
     daemon_launch "$PIDFILE" "$LOGFILE" \
-        "$java" "-Xmx$FUSEKI_HEAP" "$MARKER" -jar "$jar" \
+        "$java" "-Xmx$FUSEKI_HEAP" "${extra[@]}" "$MARKER" -jar "$jar" \
         --localhost "--port=$FUSEKI_PORT" --update --ping "${dataset_args[@]}" "/$DATASET"
     daemon_wait_ready "$PIDFILE" "$MARKER" "$LOGFILE" "$FUSEKI_START_TIMEOUT" ready
     info "started (pid $(<"$PIDFILE")) at $BASE_URL/$DATASET in $((SECONDS - t0))s" \

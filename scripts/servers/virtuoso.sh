@@ -26,7 +26,7 @@
 #   VIRTUOSO_START_TIMEOUT   seconds to wait for /sparql to answer       [90]
 #   GOVKG_SERVERS_HOME       root of default data dirs                   [${XDG_CACHE_HOME:-/tmp}/govkg-servers]
 SERVER_NAME=virtuoso
-# shellcheck source=_common.sh
+# shellcheck source-path=SCRIPTDIR source=_common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 VIRTUOSO_HTTP_PORT="${VIRTUOSO_HTTP_PORT:-8890}"
@@ -85,8 +85,9 @@ ensure_installed() {
         apt_get install --no-install-recommends virtuoso-opensource ||
             die "apt-get install virtuoso-opensource failed; see $VIRTUOSO_DATA_DIR/apt.log"
     fi
-    command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 ||
+    if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1; then
         die "virtuoso-t/isql-vt still missing after installing virtuoso-opensource"
+    fi
 }
 
 write_ini() {
@@ -146,9 +147,10 @@ configure() {
     if ! isql "$VIRTUOSO_DBA_PASSWORD" "SELECT 1;"; then
         if [[ "$VIRTUOSO_DBA_PASSWORD" != dba ]] && isql dba "SELECT 1;"; then
             info "changing the dba password from the default to \$VIRTUOSO_DBA_PASSWORD"
-            isql dba "USER_SET_PASSWORD ('dba', '$VIRTUOSO_DBA_PASSWORD');" &&
-                isql "$VIRTUOSO_DBA_PASSWORD" "SELECT 1;" ||
+            if ! isql dba "USER_SET_PASSWORD ('dba', '$VIRTUOSO_DBA_PASSWORD');" ||
+                ! isql "$VIRTUOSO_DBA_PASSWORD" "SELECT 1;"; then
                 fail_configure "could not change the dba password"
+            fi
         else
             fail_configure "isql-vt cannot log in as dba on $BIND_HOST:$VIRTUOSO_ISQL_PORT with" \
                 "\$VIRTUOSO_DBA_PASSWORD (an existing data dir keeps its password; see the header of $0)"
@@ -186,7 +188,7 @@ do_start() {
     write_ini
     # A lock file left by a killed server would make virtuoso-t refuse to start.
     rm -f "$VIRTUOSO_DATA_DIR/virtuoso.lck"
-    cd "$VIRTUOSO_DATA_DIR"
+    cd "$VIRTUOSO_DATA_DIR" || exit 1
     daemon_launch "$PIDFILE" "$LOGFILE" "$(command -v virtuoso-t)" +configfile "$INI" +foreground
     daemon_wait_ready "$PIDFILE" "$MARKER" "$LOGFILE" "$VIRTUOSO_START_TIMEOUT" ready
     configure

@@ -44,6 +44,31 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _unit_float(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise ValueError("must be between 0 and 1")
+    return value
+
+
+def _backend(text: str) -> str:
+    if text not in ("embedded", "remote"):
+        raise ValueError("must be embedded or remote")
+    return text
+
+
+def _http_url(text: str) -> str:
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return text
+
+
+def _iri(text: str) -> str:
+    if not text.startswith(("http://", "https://", "urn:")) or any(c in text for c in ' <>"{}|\\^`'):
+        raise ValueError("must be an absolute IRI")
+    return text
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "GOVKG_STORE", _default_store, str,
             "Folder of the embedded Oxigraph store (created on first use)."),
@@ -55,10 +80,39 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows a query returns; a longer result is cut and says so."),
     Setting("model", "GOVKG_MODEL", lambda: "all-MiniLM-L6-v2", str,
             "Sentence-transformers model for semantic search."),
+    Setting("search_dir", "GOVKG_SEARCH_DIR", lambda: "", str,
+            "Folder of the search index and embedding cache; empty: `search/` inside the store folder."),
+    Setting("search_exact_limit", "GOVKG_SEARCH_EXACT_LIMIT", lambda: 200000, _positive_int,
+            "Most vectors searched exactly (numpy); above it an HNSW index (faiss) answers."),
+    Setting("coverage_threshold", "GOVKG_COVERAGE_THRESHOLD", lambda: 0.6, _unit_float,
+            "Cosine similarity above which a recommendation, target or programme counts as addressing a lesson."),
+    Setting("recurring_threshold", "GOVKG_RECURRING_THRESHOLD", lambda: 0.5, _unit_float,
+            "Cosine similarity above which two lessons count as saying the same thing."),
     Setting("neo4j_uri", "GOVKG_NEO4J_URI", lambda: "bolt://127.0.0.1:7687", str, "Neo4j Bolt URI."),
     Setting("neo4j_user", "GOVKG_NEO4J_USER", lambda: "neo4j", str, "Neo4j user."),
     Setting("neo4j_password", "GOVKG_NEO4J_PASSWORD", lambda: "", str, "Neo4j password."),
     Setting("neo4j_database", "GOVKG_NEO4J_DATABASE", lambda: "neo4j", str, "Neo4j database name."),
+    Setting("neo4j_timeout", "GOVKG_NEO4J_TIMEOUT", lambda: 5.0, _positive_float,
+            "Seconds to wait for Neo4j to connect (and to retry a failed transaction) before giving up."),
+    Setting("neo4j_batch_size", "GOVKG_NEO4J_BATCH_SIZE", lambda: 2000, _positive_int,
+            "Rows per transaction (one UNWIND … MERGE) when `govkg neo4j push` writes."),
+    Setting("backend", "GOVKG_BACKEND", lambda: "embedded", _backend,
+            "Where the graph lives: `embedded` (the Oxigraph store folder) or `remote` (a SPARQL 1.1 server)."),
+    Setting("sparql_query_url", "GOVKG_SPARQL_QUERY_URL", lambda: "", _http_url,
+            "Backend remote: the server's SPARQL query endpoint (e.g. http://127.0.0.1:3030/govkg/query)."),
+    Setting("sparql_update_url", "GOVKG_SPARQL_UPDATE_URL", lambda: "", _http_url,
+            "Backend remote: its SPARQL Update endpoint; empty: the query URL."),
+    Setting("sparql_gsp_url", "GOVKG_SPARQL_GSP_URL", lambda: "", _http_url,
+            "Backend remote: its Graph Store Protocol endpoint, used to upload graphs; empty: SPARQL Update only."),
+    Setting("sparql_catalog", "GOVKG_SPARQL_CATALOG", lambda: "https://w3id.org/govkg/graph/catalog", _iri,
+            "Backend remote: the named graph holding the catalog of sources (datasets can share a server)."),
+    Setting("sparql_user", "GOVKG_SPARQL_USER", lambda: "", str, "Backend remote: HTTP Basic user; empty: none."),
+    Setting("sparql_password", "GOVKG_SPARQL_PASSWORD", lambda: "", str,
+            "Backend remote: HTTP Basic password, or a Bearer token when no user is set."),
+    Setting("update_password", "GOVKG_UPDATE_PASSWORD", lambda: "", str,
+            "Token that `govkg serve` requires (`Authorization: Bearer …`) to accept SPARQL Update; empty: read-only."),
+    Setting("endpoint_workers", "GOVKG_ENDPOINT_WORKERS", lambda: max(2, os.cpu_count() or 2), _positive_int,
+            "Query worker processes of `govkg serve`; each opens the store read-only, a timed-out one is replaced."),
 )
 
 
@@ -69,10 +123,25 @@ class Settings:
     query_timeout: float
     result_limit: int
     model: str
+    search_dir: str
+    search_exact_limit: int
+    coverage_threshold: float
+    recurring_threshold: float
     neo4j_uri: str
     neo4j_user: str
     neo4j_password: str
     neo4j_database: str
+    neo4j_timeout: float
+    neo4j_batch_size: int
+    backend: str
+    sparql_query_url: str
+    sparql_update_url: str
+    sparql_gsp_url: str
+    sparql_catalog: str
+    sparql_user: str
+    sparql_password: str
+    update_password: str
+    endpoint_workers: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:

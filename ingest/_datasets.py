@@ -162,12 +162,19 @@ class Report:
 
 
 def prepared(source: DatasetSource, ingester: str, origin: Path | str, content_hash: str, graph: Graph,
-             report: Report, where: dict[str, str] | None = None) -> Prepared:
+             report: Report, where: dict[str, str] | None = None, *, headline: str = "") -> Prepared:
+    """The dataset as a source ready to check and write; ``where`` maps record IRIs to places in the file
+    (for SHACL messages), ``headline`` says what was read ("1,262 organisations") at the top of the report."""
     locations = where or {}
-    return Prepared(
-        key=source.key, title=source.title, origin=str(origin), ingester=ingester, content_hash=content_hash,
-        graph=graph, report=report.as_dict(), locate=lambda i: locations.get(i, i),
-    )
+
+    def locate(iri: str) -> str:
+        return locations.get(iri, iri)
+
+    data = report.as_dict()
+    if headline:
+        data = {"summary": headline, **data}
+    return Prepared(key=source.key, title=source.title, origin=str(origin), ingester=ingester,
+                    content_hash=content_hash, graph=graph, report=data, locate=locate)
 
 
 # ------------------------------------------------------------------------------------------- reading

@@ -33,8 +33,6 @@ from ingest._datasets import (
     Report,
     adder,
     bundled_mapping,
-    clean,
-    decode,
     digest,
     display,
     gk,
@@ -42,15 +40,13 @@ from ingest._datasets import (
     key_part,
     need,
     prepared,
-    read_csv,
 )
+from ingest._gmpp_files import MAPPING, Row, Year, read_year
 from ingest.pipeline import Prepared
 from ingest.registry import Context
 
 NAME = "gmpp"
 VERSION = b"gmpp:1"
-MAPPING = "data/mappings/gmpp.yaml"
-_YEAR = re.compile(r"((?:19|20)\d{2})[_-](\d{2})(?!\d)")
 _MARKERS = (b"gmpp id", b"major projects id")
 
 
@@ -67,113 +63,6 @@ def _year_files(folder: Path) -> list[Path]:
             if detect(item, fh.read(16384)):
                 found.append(item)
     return found
-
-
-# ------------------------------------------------------------------------------------------- one year
-@dataclass
-class Row:
-    """One project in one year's file."""
-
-    year: str
-    where: str
-    values: dict[str, str]
-
-    def __getitem__(self, name: str) -> str:
-        return self.values.get(name, "")
-
-
-@dataclass
-class Year:
-    year: str
-    path: Path
-    source: DatasetSource
-    rows: list[Row]
-    scale: str
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-def year_of(path: Path) -> str:
-    match = _YEAR.search(path.stem)
-    if not match:
-        raise InputError("cannot tell the year of this GMPP file from its name", where=display(path),
-                         hint="name it like gmpp_2023_24.csv")
-    return f"{match.group(1)}-{match.group(2)}"
-
-
-def read_year(path: Path, mapping: dict[str, Any], base: DatasetSource) -> Year:
-    where = display(path)
-    year = year_of(path)
-    raw = path.read_bytes()
-    text, encoding = decode(raw, where)
-    records = list(read_csv(text, where))
-    if not records:
-        raise InputError("empty file", where=where)
-    patterns: dict[str, list[str]] = need(mapping, "columns", dict, MAPPING)
-    required: list[str] = mapping.get("required") or ["id", "name"]
-    header = [r for r in records[0].cells]
-    columns = _match(header, patterns)
-    transposed = False
-    if not all(name in columns for name in required):
-        side = [r.cells[0] for r in records]
-        columns = _match(side, patterns)
-        if not all(name in columns for name in required):
-            missing = ", ".join(n for n in required if n not in columns)
-            raise InputError(f"no column for {missing} in the header (nor in the first column)", where=where,
-                             hint=f"known names are in {MAPPING}")
-        transposed, header = True, side
-    rows = _transposed_rows(records, columns, year, where) if transposed else _rows(records, columns, year, where)
-    source = DatasetSource(f"{base.key}-{year}", f"{base.title} {year} ({path.name})", base.publisher, base.url,
-                           base.licence, base.identifier.format(file=path.name))
-    ratings = [cells.rating(r[n])[0] for r in rows for n in ("ipa", "sro")]
-    five = any(r in cells.FIVE_POINT_ONLY for r in ratings) or any(
-        "five-point" in header[columns[n]].lower() for n in ("ipa", "sro") if n in columns)
-    used = {header[i].split("\n")[0].strip() for i in columns.values()}
-    info = {"file": path.name, "encoding": encoding, "transposed": transposed,
-            "columns": {name: header[i].split("\n")[0].strip() for name, i in sorted(columns.items())},
-            "unused_columns": [h.split("\n")[0].strip()[:80] for h in header if h.split("\n")[0].strip() not in used]}
-    return Year(year, path, source, rows, "five-point" if five else "three-point", info)
-
-
-def _norm_header(text: str) -> str:
-    return " ".join(text.split("\n")[0].split()).strip().lower()
-
-
-def _match(header: list[str], patterns: dict[str, list[str]]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    normalised = [_norm_header(h) for h in header]
-    for name, options in patterns.items():
-        for option in options:
-            rx = re.compile(option, re.IGNORECASE)
-            hits = [i for i, h in enumerate(normalised) if rx.search(h)]
-            if hits:
-                found[name] = hits[0]
-                break
-    return found
-
-
-def _rows(records: list[Any], columns: dict[str, int], year: str, where: str) -> list[Row]:
-    width = len(records[0].cells)
-    rows = []
-    for rec in records[1:]:
-        if len(rec.cells) != width:
-            raise InputError(f"record {rec.number} has {len(rec.cells)} fields, expected {width} (as the header)",
-                             where=f"{where}:{rec.line}", hint="the file may be truncated or damaged")
-        values = {name: clean(rec.cells[i]) for name, i in columns.items()}
-        rows.append(Row(year, f"{where}:{rec.line}", values))
-    return rows
-
-
-def _transposed_rows(records: list[Any], columns: dict[str, int], year: str, where: str) -> list[Row]:
-    width = len(records[0].cells)
-    for rec in records:
-        if len(rec.cells) != width:
-            raise InputError(f"record {rec.number} ({rec.cells[0][:40]!r}) has {len(rec.cells)} fields, expected "
-                             f"{width}", where=f"{where}:{rec.line}", hint="the file may be truncated or damaged")
-    rows = []
-    for col in range(1, width):
-        values = {name: clean(records[i].cells[col]) for name, i in columns.items()}
-        rows.append(Row(year, f"{where}: column {col + 1}", values))
-    return rows
 
 
 # ------------------------------------------------------------------------------------------- projects
@@ -252,14 +141,14 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     if not files:
         raise InputError("no GMPP files (gmpp_YYYY_YY.csv with a GMPP ID column) in this folder",
                          where=display(path))
-    years = [read_year(f, mapping, base) for f in files]
+    years = sorted((read_year(f, mapping, base) for f in files), key=lambda y: y.year)
     seen: dict[str, Path] = {}
     for y in years:
         if y.year in seen:
             raise InputError(f"two files for {y.year}: {seen[y.year].name} and {y.path.name}", where=display(path))
         seen[y.year] = y.path
     key = base.key if path.is_dir() else f"{base.key}-{years[0].year}"
-    _check_not_both(ctx, key, base.key)
+    _check_not_both(ctx, key, base.key, display(path))
     report = Report()
     content_hash = digest(VERSION, json.dumps(mapping, sort_keys=True).encode(),
                           *[f.name.encode() + b"\0" + f.read_bytes() for f in files])
@@ -278,19 +167,23 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     report.count("departments", len(builder.departments))
     source = DatasetSource(key, base.title + ("" if path.is_dir() else f" {years[0].year}"), base.publisher,
                            base.url, base.licence, base.identifier)
-    return [prepared(source, NAME, path, content_hash, g, report, builder.where)]
+    span = years[0].year if len(years) == 1 else f"{len(years)} years, {years[0].year} to {years[-1].year}"
+    headline = f"{len(projects):,} projects, {sum(builder.per_year.values()):,} annual reports ({span})"
+    return [prepared(source, NAME, path, content_hash, g, report, builder.where, headline=headline)]
 
 
-def _check_not_both(ctx: Context, key: str, folder_key: str) -> None:
-    """A folder and a single year would describe the same projects twice: refuse to mix them."""
-    current = set(ctx.store.sources())
-    if key == folder_key:
-        clash = sorted(k for k in current if k.startswith(folder_key + "-"))
-    else:
-        clash = [folder_key] if folder_key in current else []
+def _check_not_both(ctx: Context, key: str, folder_key: str, where: str) -> None:
+    """The folder and single years, or two single years, would describe the same projects in two sources
+    (with different labels and dates): refuse to mix them, in the store or in one run."""
+    clash = sorted(k for k in ctx.store.sources() if k != key and (k == folder_key or k.startswith(folder_key + "-")))
     if clash:
-        raise InputError(f"the store already holds GMPP data as {', '.join(clash)}",
-                         hint=f"ingest either the folder or single years; `govkg remove {' '.join(clash)}` first")
+        raise InputError(f"the store already holds GMPP data as {', '.join(clash)}", where=where,
+                         hint=f"ingest either the folder or one year; `govkg remove {' '.join(clash)}` first")
+    in_run = ctx.options.setdefault("_gmpp_sources", [])  # the run's context is shared by its ingesters
+    if in_run:
+        raise InputError(f"this run already reads GMPP data ({in_run[0]})", where=where,
+                         hint="give the folder of all years instead of several files")
+    in_run.append(key)
 
 
 class _Builder:

@@ -132,7 +132,8 @@ def _organisation(item: Any, index: int, where: str, report: Report) -> Organisa
     if not isinstance(item, dict):
         report.add("skipped_items", {"item": index, "problem": "not a JSON object"})
         return None
-    details = item.get("details") if isinstance(item.get("details"), dict) else {}
+    raw_details = item.get("details")
+    details: dict[str, Any] = raw_details if isinstance(raw_details, dict) else {}
     slug = _text(details.get("slug")) or _slug_of(_text(item.get("id")))
     title = _text(item.get("title"))
     if not slug or not title:
@@ -275,7 +276,8 @@ def prepare(path: Path | str, ctx: Context) -> list[Prepared]:
     report.count("organisations", len(orgs))
     report.count("parent_links", len(parents))
     report.count("lineage_events", len(supersessions))
-    return [prepared(source, NAME, path, content_hash, g, report, locations)]
+    headline = f"{len(orgs):,} organisations, {len(supersessions):,} lineage events, {len(parents):,} parent links"
+    return [prepared(source, NAME, path, content_hash, g, report, locations, headline=headline)]
 
 
 def _bodies(g: Graph, orgs: dict[str, Organisation], mapping: dict[str, Any], src: URIRef, where: str,

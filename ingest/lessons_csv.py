@@ -151,7 +151,8 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     report.count("lessons", len(seen))
     report.count("themes", len(builder.themes))
     report.count("organisations", len(builder.bodies))
-    return [prepared(m.source, NAME, path, content_hash, g, report, builder.where)]
+    headline = f"{len(seen):,} lessons, {len(builder.themes):,} themes"
+    return [prepared(m.source, NAME, path, content_hash, g, report, builder.where, headline=headline)]
 
 
 class _Builder:

@@ -44,11 +44,12 @@ NAME = "ods"
 VERSION = b"ods:1"
 MAPPING = "data/mappings/ods.yaml"
 _CODE = re.compile(r"^[A-Z0-9]{3,9}$")
+_TRUST_CODE = re.compile(r"^[A-Z0-9]{3}$")  # trusts have three-character codes; their sites have five
 _DATE = re.compile(r"^\d{8}$")
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """An ODS organisation file: no header, 27 fields, an ODS code first and an open date in field 11."""
+    """An ODS trust file: no header, 27 fields, a three-character ODS code first, an open date in field 11."""
     if path.is_dir() or path.suffix.lower() != ".csv":
         return False
     first = head.split(b"\n", 1)[0].split(b"\r", 1)[0].decode("latin-1")
@@ -56,7 +57,7 @@ def detect(path: Path, head: bytes) -> bool:
         cells = next(csv.reader(io.StringIO(first)))
     except (csv.Error, StopIteration):
         return False
-    return len(cells) == 27 and bool(_CODE.match(cells[0])) and bool(_DATE.match(cells[10]))
+    return len(cells) == 27 and bool(_TRUST_CODE.match(cells[0])) and bool(_DATE.match(cells[10]))
 
 
 def prepare(path: Path, ctx: Context) -> list[Prepared]:
@@ -115,7 +116,8 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     if not seen:
         raise InputError("no trusts in the file", where=where)
     report.count("trusts", len(seen))
-    return [prepared(source, NAME, path, content_hash, g, report, locations)]
+    return [prepared(source, NAME, path, content_hash, g, report, locations,
+                     headline=f"{len(seen):,} trusts")]
 
 
 def _date(text: str, code: str, which: str, report: Report) -> dt.date | None:

@@ -1,0 +1,52 @@
+"""``govkg reconcile``: link curated and dataset records of the same body (owl:sameAs) or initiative.
+
+The links are written as one source, ``reconciliation``, in the same atomic switch as any ingest; run it
+again after ingesting new data. ``--report`` lists every link with its reason and every ambiguous
+candidate that was left unlinked; ``--dry-run`` shows the result without writing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from graph.settings import Settings
+from graph.store import Store
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
+    p = subparsers.add_parser("reconcile", help="link curated and dataset records of the same body (owl:sameAs)")
+    p.add_argument("--report", action="store_true",
+                   help="list every link with its reason and every ambiguous candidate")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--dry-run", action="store_true", help="compute and show the links; write nothing")
+    command("reconcile")(cmd_reconcile)
+
+
+def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ingest
+    from ingest.reconcile import reconcile, render
+
+    with Store.open(settings.store, read_only=args.dry_run) as store:
+        result = reconcile(store)
+        status = "dry run: nothing written"
+        if not args.dry_run:
+            summary = ingest(store, [], extra=[result.prepared()])
+            outcome = next(o for o in summary.outcomes if o.key == "reconciliation")
+            status = f"source reconciliation {outcome.status} ({outcome.triples:,} triples)"
+    if args.json:
+        data = result.as_dict() if args.report else {k: v for k, v in result.as_dict().items()
+                                                     if k not in ("matches", "ambiguous")}
+        data["ambiguous_count"] = len(result.ambiguous)
+        data["written"] = status
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    for line in render(result, full=args.report):
+        sys.stdout.write(line + "\n")
+    sys.stdout.write(status + ("" if args.report or not result.ambiguous else "; --report lists them") + "\n")
+    return 0

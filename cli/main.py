@@ -48,7 +48,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     from ingest.pipeline import ingest
 
-    paths = [Path(p) for p in args.paths] or [Path(settings.data_dir)]
+    paths: list[Path | str] = [p if p.startswith(("http://", "https://")) else Path(p) for p in args.paths]
+    paths = paths or [Path(settings.data_dir)]
     quiet = args.quiet or args.json
     tty = sys.stderr.isatty()
     with _open(settings) as store, tqdm(total=None, disable=quiet or not tty, file=sys.stderr,

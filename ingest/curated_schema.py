@@ -114,6 +114,7 @@ KINDS: tuple[Kind, ...] = (
         _start(), _end(),
         Field("parent", "ref", GK + "parent", targets=("body",)),
         Field("govuk_slug", "text", GK + "govukSlug"),
+        Field("ods_code", "text", GK + "odsCode"),
         DESCRIPTION,
         Field("lineage", "lineage"),
     )),

@@ -43,6 +43,7 @@ from ingest._datasets import (
 from ingest.pipeline import Prepared
 from ingest.registry import Context
 
+ACCEPTS_URL = True  # https://www.gov.uk/api/organisations, followed page by page
 NAME = "govuk"
 VERSION = b"govuk:1"
 API_URL = "https://www.gov.uk/api/organisations"

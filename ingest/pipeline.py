@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -93,20 +93,30 @@ def _hash(data: bytes) -> str:
 class Discovered:
     yaml_files: list[Path] = field(default_factory=list)
     rdf_files: list[Path] = field(default_factory=list)
-    other: list[tuple[Path, ModuleType]] = field(default_factory=list)
+    other: list[tuple[Path | str, ModuleType]] = field(default_factory=list)
 
 
-def discover(paths: Iterable[Path], as_format: str | None = None) -> Discovered:
+def discover(paths: Iterable[Path | str], as_format: str | None = None) -> Discovered:
     """Sort the given paths by format: curated YAML, RDF, or one of the registered ingesters.
 
-    Folders are searched (not recursively) for curated YAML and RDF files; a file given by name may be any
-    format, detected from its name and content or forced with ``as_format``.
+    A folder that an ingester claims (a folder of GMPP year files) goes to it whole; other folders are
+    searched (not recursively) for curated YAML and RDF files. A file given by name may be any format,
+    detected from its name and content or forced with ``as_format``. ``http(s)://`` arguments go to the
+    ingester that reads URLs (or the one ``as_format`` names).
     """
     found = Discovered()
-    for path in paths:
+    for given in paths:
+        if isinstance(given, str) and given.startswith(("http://", "https://")):
+            found.other.append((given, registry.by_name(as_format) if as_format else registry.for_url()))
+            continue
+        path = Path(given)
         if not path.exists():
             raise InputError("no such file or folder", where=str(path))
         if path.is_dir():
+            claimed = registry.by_name(as_format) if as_format else registry.detect(path)
+            if claimed is not None:
+                found.other.append((path, claimed))
+                continue
             for item in sorted(path.iterdir()):
                 if item.suffix in (".yaml", ".yml"):
                     found.yaml_files.append(item)
@@ -242,7 +252,7 @@ def _types(store: Store, iris: set[str], replacing: set[str]) -> list[tuple[str,
 
 def ingest(
     store: Store,
-    paths: list[Path],
+    paths: Sequence[Path | str],
     *,
     force: bool = False,
     progress: Progress | None = None,
@@ -268,7 +278,7 @@ def ingest(
         prepared.append(prepare_rdf(path))
     ctx = registry.Context(store, dict(options or {}))
     for path, module in found.other:
-        say(f"reading {path.name} as {module.NAME}")
+        say(f"reading {path.name if isinstance(path, Path) else path} as {module.NAME}")
         prepared += module.prepare(path, ctx)
     prepared += extra or []
     _no_duplicate_keys(prepared)

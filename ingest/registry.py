@@ -5,6 +5,9 @@
   64 KiB);
 * ``prepare(path: Path, ctx: Context) -> list[Prepared]``: the mapped sources, checked but not written.
 
+A module may claim a folder (``detect`` gets ``head=b""``), and one with ``ACCEPTS_URL = True`` is handed
+``http(s)://`` arguments as strings.
+
 Modules are listed here in detection order; ``prepare`` raises InputError (naming the row, line or byte
 position) for input it cannot read, and records lesser problems in ``Prepared.report``.
 """
@@ -48,6 +51,14 @@ def ingesters() -> list[ModuleType]:
     return out
 
 
+def for_url() -> ModuleType:
+    """The ingester that reads from a URL (``ACCEPTS_URL = True``), for arguments like https://…"""
+    for module in ingesters():
+        if getattr(module, "ACCEPTS_URL", False):
+            return module
+    raise InputError("no ingester reads from a URL")
+
+
 def by_name(name: str) -> ModuleType:
     for module in ingesters():
         if name == module.NAME:
@@ -57,8 +68,11 @@ def by_name(name: str) -> ModuleType:
 
 
 def detect(path: Path) -> ModuleType | None:
-    with path.open("rb") as fh:
-        head = fh.read(65536)
+    """The ingester that claims ``path`` (a file by its name and first 64 KiB, or a folder), or None."""
+    head = b""
+    if path.is_file():
+        with path.open("rb") as fh:
+            head = fh.read(65536)
     for module in ingesters():
         if module.detect(path, head):
             return module

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 govkg ingest
 govkg stats
-exec python3 -m streamlit run app.py --server.address 127.0.0.1 --server.headless true "$@"
+exec python3 -m streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer "$@"

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 from graph.settings import SETTINGS, Settings
 
-LAYERS = {"cli": 3, "app": 3, "ingest": 2, "graph": 1, "ontology": 0}
+LAYERS = {"cli": 3, "app": 3, "explorer": 3, "ingest": 2, "graph": 1, "ontology": 0}
 
 
 def imported_packages(path: Path) -> set[str]:

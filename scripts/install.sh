@@ -8,6 +8,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource)
+command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)   # Neo4j and Fuseki (scripts/servers)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -1,0 +1,201 @@
+"""Cypher queries over the Neo4j projection: canned ones (ontology/queries/*.cypher) and typed-in ones.
+
+A canned Cypher file has the same name and the same header as its SPARQL twin, in Cypher comments::
+
+    // title: Who was accountable for a scope in a given year
+    // param: scope iri:scope = national-digital-strategy -- the scope's key or IRI
+    // param: year integer = 2020 -- the calendar year
+
+Parameters are checked exactly as for SPARQL (graph.queries.Param), then passed to Neo4j as real query
+parameters (``$scope`` is the IRI as a string, ``$year`` an integer, a date a Date), never pasted into the
+text. Results come back as plain Python values: Neo4j dates as ISO strings, nodes as their ``uri``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import NotFoundError, QueryError
+from graph.namespaces import shorten
+from graph.neo4j.connection import Neo4jConnection
+from graph.queries import Param
+from ontology import QUERIES_DIR
+
+_HEADER = re.compile(r"^//\s*(title|description|param):\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>iri(?::[a-z-]+)?|integer|date|string)"
+                    r"\s*(?:=\s*(?P<default>[^\s]+))?\s*(?:--\s*(?P<help>.*))?$")
+
+
+@dataclass(frozen=True)
+class CannedCypher:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def parameters(self, values: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Typed query parameters: the given values (checked like the SPARQL ones) or the defaults."""
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            names = ", ".join(p.name for p in self.params) or "none"
+            raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(sorted(unknown))} (takes: {names})")
+        out: dict[str, Any] = {}
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                raise QueryError(f"query {self.name}: parameter {p.name} is required ({p.help})")
+            out[p.name] = cypher_value(p, raw)
+        return out
+
+
+def cypher_value(param: Param, raw: str) -> Any:
+    """The Cypher parameter value for a raw string, checked against the parameter's type."""
+    term = param.term(raw)  # raises QueryError for a bad value, with the same message as SPARQL
+    if param.type.startswith("iri"):
+        return term[1:-1]
+    if param.type == "integer":
+        return int(term)
+    if param.type == "date":
+        return dt.date.fromisoformat(raw.strip())
+    return raw.strip()
+
+
+def parse_cypher_file(path: Path) -> CannedCypher:
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    text = path.read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.startswith("//"):
+                break
+            continue
+        key, value = match.groups()
+        if key == "param":
+            pm = _PARAM.match(value.strip())
+            if not pm:
+                raise QueryError(f"bad parameter declaration: {value!r}", where=f"{path}:{n}")
+            params.append(Param(pm["name"], pm["type"], pm["default"], (pm["help"] or "").strip()))
+        else:
+            meta[key] = value.strip()
+    if "title" not in meta:
+        raise QueryError("canned Cypher query without a '// title:' line", where=str(path))
+    return CannedCypher(path.stem, meta["title"], meta.get("description", ""), tuple(params), text, path)
+
+
+def canned_cypher(folder: Path = QUERIES_DIR) -> dict[str, CannedCypher]:
+    return {p.stem: parse_cypher_file(p) for p in sorted(folder.glob("*.cypher"))}
+
+
+def get_cypher(name: str, folder: Path = QUERIES_DIR) -> CannedCypher:
+    queries = canned_cypher(folder)
+    if name not in queries:
+        raise NotFoundError(f"no canned Cypher query {name!r}", hint=f"known: {', '.join(queries)}")
+    return queries[name]
+
+
+def is_canned_name(text: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", text.strip()))
+
+
+# ----------------------------------------------------------------------------------------------- results
+@dataclass
+class CypherResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+    limit: int = 0
+    seconds: float = 0.0
+    title: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def run_cypher(conn: Neo4jConnection, text: str, params: Mapping[str, Any] | None = None, *, write: bool = False,
+               limit: int | None = None, timeout: float | None = None) -> CypherResult:
+    """Run a query (read-only unless ``write``); values converted to plain Python."""
+    started = time.perf_counter()
+    columns, rows, truncated = conn.run_keys(text, params, read=not write, timeout=timeout, limit=limit)
+    plain = [[plain_value(v) for v in row] for row in rows]
+    return CypherResult(columns, plain, truncated, limit or 0, time.perf_counter() - started,
+                        parameters={k: plain_value(v) for k, v in (params or {}).items()})
+
+
+def plain_value(value: Any) -> Any:
+    """A driver value as plain Python: temporal values as ISO text, nodes as their uri (or properties)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    iso = getattr(value, "iso_format", None) or getattr(value, "isoformat", None)
+    if callable(iso):
+        return str(iso())
+    if hasattr(value, "element_id"):  # a node or a relationship
+        props = dict(value.items()) if hasattr(value, "items") else {}
+        props.pop("embedding", None)
+        if "uri" in props:
+            return props["uri"]
+        return {k: plain_value(v) for k, v in props.items()}
+    if hasattr(value, "nodes"):  # a path: the uris along it
+        return [plain_value(n) for n in value.nodes]
+    return str(value)
+
+
+def _cell(value: Any, short: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_cell(v, short) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if short and isinstance(value, str) and value.startswith(("http://", "https://")):
+        return shorten(value)
+    return str(value)
+
+
+def render_cypher(result: CypherResult, fmt: str = "table", max_width: int = 60) -> str:
+    if fmt == "json":
+        out: dict[str, Any] = {"columns": result.columns, "rows": result.records()}
+        if result.truncated:
+            out["truncated"], out["limit"] = True, result.limit
+        return json.dumps(out, indent=2, ensure_ascii=False, default=str)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n")
+        writer.writerow(result.columns)
+        writer.writerows([_cell(v) for v in row] for row in result.rows)
+        return buf.getvalue()
+    body = [[_clip(_cell(v, short=True), max_width) for v in row] for row in result.rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(result.columns)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(result.columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    n = len(result.rows)
+    footer = f"{n} row{'s' if n != 1 else ''} in {result.seconds * 1000:.1f} ms"
+    if result.truncated:
+        footer += f" (truncated at {result.limit} rows)"
+    lines.append(footer)
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"

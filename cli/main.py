@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.errors import GovKGError, InputError, NotFoundError, QueryError
 from graph.settings import Settings
-from graph.store import Store
+from graph.backends import Backend
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Handler] = {}
@@ -37,8 +37,11 @@ def _json(data: Any) -> None:
     _out(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def _open(settings: Settings, *, read_only: bool = False) -> Store:
-    return Store.open(settings.store, read_only=read_only)
+def _open(settings: Settings, *, read_only: bool = False) -> Backend:
+    """The store the settings name: the embedded Oxigraph folder, or a remote SPARQL server."""
+    from graph.backends import open_backend
+
+    return open_backend(settings, read_only=read_only)
 
 
 # ------------------------------------------------------------------------------------------- commands

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 
 from graph.errors import NotFoundError
 from graph.namespaces import ID, PREFIXES, shorten
-from graph.store import Store, py_value
+from graph.backends import Backend
+from graph.store import py_value
 
 _TYPE = PREFIXES["rdf"] + "type"
 _DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
@@ -34,7 +35,7 @@ def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def resolve(store: Store, ref: str) -> list[tuple[str, str]]:
+def resolve(store: Backend, ref: str) -> list[tuple[str, str]]:
     """IRIs (with labels) that ``ref`` names: an IRI, ``kind/key``, a key, a label or an abbreviation."""
     ref = ref.strip()
     if ref.startswith(("http://", "https://", "urn:")):
@@ -56,13 +57,13 @@ def resolve(store: Store, ref: str) -> list[tuple[str, str]]:
         (r["s"], r["l"] or r["s"]) for r in rows]
 
 
-def _exact(store: Store, iri: str) -> list[tuple[str, str]]:
+def _exact(store: Backend, iri: str) -> list[tuple[str, str]]:
     rows = store.select(f"""SELECT ?l WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?x ?q <{iri}> }}
                             OPTIONAL {{ <{iri}> rdfs:label ?l }} }} LIMIT 1""")
     return [(iri, rows[0]["l"] or iri)] if rows else []
 
 
-def entity(store: Store, ref: str) -> Entity:
+def entity(store: Backend, ref: str) -> Entity:
     """Everything the graph says about the entity ``ref`` names; NotFoundError if none or several."""
     found = resolve(store, ref)
     if not found:

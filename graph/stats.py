@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from graph.namespaces import GK, shorten
-from graph.store import Store
+from graph.backends import Backend, describe
 
 
-def stats(store: Store) -> dict[str, Any]:
+def stats(store: Backend) -> dict[str, Any]:
     sources = store.sources()
     classes = store.select(f"""
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), "{GK}")) }}
         GROUP BY ?c ORDER BY DESC(?n) ?c""")
     return {
-        "store": str(store.path) if store.path else ":memory:",
+        "store": describe(store),
         "triples": store.triple_count(),
         "sources": len(sources),
         "classes": {shorten(r["c"]).removeprefix("gk:"): r["n"] for r in classes},

@@ -21,7 +21,8 @@ from rdflib import RDF, Graph, URIRef
 
 from graph.errors import InputError
 from graph.namespaces import ID, slug
-from graph.store import RDF_FORMATS, Store
+from graph.backends import Backend
+from graph.store import RDF_FORMATS
 from ingest import curated, registry
 from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
 from ontology import vocabulary_files
@@ -140,7 +141,7 @@ def discover(paths: Iterable[Path | str], as_format: str | None = None) -> Disco
     return found
 
 
-def known_iris(store: Store, excluding: set[str]) -> set[str]:
+def known_iris(store: Backend, excluding: set[str]) -> set[str]:
     """IRIs typed in the store's live graphs, except in the sources being replaced."""
     graphs = [s.graph for k, s in store.sources().items() if k not in excluding]
     if not graphs:
@@ -150,7 +151,7 @@ def known_iris(store: Store, excluding: set[str]) -> set[str]:
     return {r[0].value for r in rows if isinstance(r[0], ox.NamedNode)}
 
 
-def prepare_curated(store: Store, files: list[Path]) -> list[Prepared]:
+def prepare_curated(store: Backend, files: list[Path]) -> list[Prepared]:
     cfs = curated.read_files(files)
     keys = {cf.source_key for cf in cfs}
     defined = curated.defined_iris(cfs, known_iris(store, keys))
@@ -170,7 +171,7 @@ def prepare_curated(store: Store, files: list[Path]) -> list[Prepared]:
     return prepared
 
 
-def _store_labels(store: Store) -> dict[str, str]:
+def _store_labels(store: Backend) -> dict[str, str]:
     if not store.sources():
         return {}
     rows = store.select(
@@ -199,7 +200,7 @@ def prepare_rdf(path: Path) -> Prepared:
     return prepared
 
 
-def check_shapes(store: Store, prepared: list[Prepared]) -> None:
+def check_shapes(store: Backend, prepared: list[Prepared]) -> None:
     """SHACL-validate the prepared graphs together, with the types of what they reference from elsewhere."""
     graphs = [p for p in prepared if p.graph is not None and p.validated]
     if not graphs:
@@ -233,7 +234,7 @@ def _locator(prepared: list[Prepared]) -> Callable[[str], str]:
     return locate
 
 
-def _types(store: Store, iris: set[str], replacing: set[str]) -> list[tuple[str, str]]:
+def _types(store: Backend, iris: set[str], replacing: set[str]) -> list[tuple[str, str]]:
     if not iris or not store.sources():
         return []
     graphs = " ".join(f"<{s.graph}>" for k, s in store.sources().items() if k not in replacing)
@@ -251,7 +252,7 @@ def _types(store: Store, iris: set[str], replacing: set[str]) -> list[tuple[str,
 
 
 def ingest(
-    store: Store,
+    store: Backend,
     paths: Sequence[Path | str],
     *,
     force: bool = False,

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from graph.errors import InputError
-from graph.store import Store
+from graph.backends import Backend
 
 MODULES = (
     "ingest.govuk",
@@ -36,7 +36,7 @@ MODULES = (
 class Context:
     """What an ingester may use: the store (to resolve names against it) and options from the command line."""
 
-    store: Store
+    store: Backend
     options: dict[str, Any] = field(default_factory=dict)
 
 

@@ -102,9 +102,9 @@ def store_graph(store: object, *, skip: tuple[str, ...] = ("ontology",)) -> Grap
     """The live data of a store as one rdflib in-memory graph (for SHACL), without the ontology source."""
     import pyoxigraph as ox
 
-    from graph.store import Store
+    from graph.backends import Backend
 
-    assert isinstance(store, Store)
+    assert isinstance(store, Backend)
     g = Graph()
     for key in store.sources():
         if key in skip:

@@ -1,0 +1,281 @@
+"""What a query worker does with a job: run it on its read-only store and write the whole HTTP reply.
+
+Queries go to Oxigraph as strings (never through rdflib), over the live graphs as the embedded store sees
+them. Results are written by pyoxigraph's serialisers. The result limit works on a stream: the solutions are
+first written as TSV (one line per row) into a sink that stops Oxigraph as soon as one row more than the
+limit has arrived, so a huge result costs no more than ``limit`` rows; the kept rows are then re-read and
+written in the negotiated format. A cut result says so in headers (``GovKG-Result-Truncated``,
+``GovKG-Result-Limit``) and, where the format has room, in the body (a ``truncated`` member in JSON, a
+``link`` in XML, a comment in Turtle and N-Triples).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from graph.backends.sparql import FROM_CLAUSE
+from graph.endpoint import formats
+from graph.endpoint.jobs import (
+    EntityJob,
+    Job,
+    PingJob,
+    Reply,
+    RowsJob,
+    SearchJob,
+    SourcesJob,
+    SparqlJob,
+    UpdateJob,
+    error_reply,
+    json_reply,
+    reply_for,
+)
+from graph.errors import GovKGError, QueryError
+from graph.namespaces import PREFIXES
+from graph.settings import Settings
+from graph.store import Store, py_value
+
+TRUNCATED = "GovKG-Result-Truncated"
+LIMIT = "GovKG-Result-Limit"
+ROWS = "GovKG-Result-Rows"
+_RDF_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}
+
+
+class _Full(Exception):
+    """Raised into Oxigraph's serialiser to stop it: the sink holds one line more than it wants."""
+
+
+class _LineSink(io.RawIOBase):
+    """Keeps what is written up to ``max_lines`` lines, then stops the writer."""
+
+    def __init__(self, max_lines: int) -> None:
+        super().__init__()
+        self.data = bytearray()
+        self.lines = 0
+        self.max_lines = max_lines
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: Any) -> int:
+        data = bytes(chunk)
+        self.data += data
+        self.lines += data.count(b"\n")
+        if self.lines > self.max_lines:
+            raise _Full
+        return len(data)
+
+    def kept(self) -> bytes:
+        """The first ``max_lines`` lines."""
+        if self.lines <= self.max_lines:
+            return bytes(self.data)
+        end = -1
+        for _ in range(self.max_lines):
+            end = self.data.index(b"\n", end + 1)
+        return bytes(self.data[: end + 1])
+
+
+@dataclass
+class WorkerState:
+    """A worker's store, opened read-only, and what it knows about it."""
+
+    store: Store
+    settings: Settings
+    live: list[ox.NamedNode] = field(default_factory=list)
+    clean: bool = True  # the store's named graphs are exactly the live ones: query their union
+    searcher: Any = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> WorkerState:
+        for attempt in range(5):
+            try:
+                store = Store.open(settings.store, read_only=True)
+                break
+            except RuntimeError:  # RocksDB found a file half-replaced by the writer's last compaction
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+        live = store.live_graphs()
+        named = {g.value for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
+        return cls(store, settings, live, named == {g.value for g in live})
+
+    def close(self) -> None:
+        self.store.close()
+
+    def dataset(self, query: str, default: tuple[str, ...] | None = None,
+                named: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Oxigraph's dataset arguments: the protocol's graphs (live ones only), the query's FROM, or the
+        union of the live graphs."""
+        if default is not None or named is not None:
+            live = {g.value for g in self.live}
+            return {"default_graph": [ox.NamedNode(g) for g in default or () if g in live],
+                    "named_graphs": [ox.NamedNode(g) for g in named or () if g in live]}
+        if FROM_CLAUSE.search(query):
+            return {}
+        if self.clean:
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": list(self.live), "named_graphs": list(self.live)}
+
+
+def handle(job: Job, state: WorkerState) -> Reply:
+    """Run one job; every GovKG error becomes its JSON error reply."""
+    try:
+        if isinstance(job, SparqlJob):
+            return run_sparql(job, state)
+        if isinstance(job, RowsJob):
+            return run_rows(job, state)
+        if isinstance(job, EntityJob):
+            from graph.entity import entity
+
+            return json_reply(entity(state.store, job.ref).as_dict())
+        if isinstance(job, SearchJob):
+            return run_search(job, state)
+        if isinstance(job, UpdateJob):
+            return run_update(job, state)
+        if isinstance(job, SourcesJob):
+            return json_reply({"sources": [asdict(s) for s in state.store.sources().values()]})
+        if isinstance(job, PingJob):
+            return json_reply({"ok": True})
+    except GovKGError as exc:
+        return reply_for(exc)
+    return error_reply(500, f"unknown job {type(job).__name__}")
+
+
+def _query(state: WorkerState, text: str, dataset: dict[str, Any]) -> Any:
+    try:
+        return state.store.oxigraph.query(text, prefixes=PREFIXES, **dataset)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+
+
+def run_sparql(job: SparqlJob, state: WorkerState) -> Reply:
+    started = time.perf_counter()
+    raw = _query(state, job.query, state.dataset(job.query, job.default_graphs, job.named_graphs))
+    kind = "graph" if isinstance(raw, ox.QueryTriples) else "results"
+    fmt = formats.negotiate(kind, job.accept, job.formats)
+    if fmt is None:
+        return error_reply(406, f"none of the formats asked for ({job.accept}) can carry this result",
+                           hint="accept one of " + ", ".join(formats.names(kind)))
+    try:
+        if isinstance(raw, ox.QueryBoolean):
+            assert fmt.results is not None
+            body, rows, truncated = raw.serialize(format=fmt.results) or b"", 1, False
+        elif isinstance(raw, ox.QuerySolutions):
+            body, rows, truncated = _solutions(raw, fmt, job.limit)
+        else:
+            body, rows, truncated = _triples(raw, fmt, job.limit)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+    headers = {ROWS: str(rows), "Server-Timing": f"query;dur={(time.perf_counter() - started) * 1000:.1f}"}
+    if truncated:
+        headers[TRUNCATED] = "true"
+        headers[LIMIT] = str(job.limit)
+    return Reply(200, fmt.content_type, body, headers)
+
+
+def _solutions(raw: ox.QuerySolutions, fmt: formats.Format, limit: int) -> tuple[bytes, int, bool]:
+    sink = _LineSink(limit + 1)  # the header line and ``limit`` rows
+    truncated = False
+    try:
+        raw.serialize(cast(IO[bytes], sink), ox.QueryResultsFormat.TSV)
+    except _Full:
+        truncated = True
+    tsv = sink.kept()
+    rows = max(tsv.count(b"\n") - 1, 0)
+    if fmt is formats.TSV:
+        return tsv, rows, truncated
+    assert fmt.results is not None
+    body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.results) or b""
+    if truncated and fmt is formats.JSON and body.startswith(b"{"):
+        body = b'{"truncated":true,"limit":%d,' % limit + body[1:]
+    elif truncated and fmt is formats.XML:
+        body = body.replace(b"</head>", b'<link href="urn:govkg:truncated?limit=%d"/></head>' % limit, 1)
+    return body, rows, truncated
+
+
+def _triples(raw: ox.QueryTriples, fmt: formats.Format, limit: int) -> tuple[bytes, int, bool]:
+    sink = _LineSink(limit)
+    truncated = False
+    try:
+        raw.serialize(cast(IO[bytes], sink), ox.RdfFormat.N_TRIPLES)
+    except _Full:
+        truncated = True
+    nt = sink.kept()
+    count = nt.count(b"\n")
+    note = b"# GovKG: the result was cut at %d triples (GOVKG_RESULT_LIMIT)\n" % limit
+    if fmt is formats.NTRIPLES:
+        return (note + nt if truncated else nt), count, truncated
+    assert fmt.rdf is not None
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES))
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=_RDF_PREFIXES) or b""
+    if truncated and fmt is formats.TURTLE:
+        body = note + body
+    return body, count, truncated
+
+
+def run_rows(job: RowsJob, state: WorkerState) -> Reply:
+    """A query's rows as plain JSON values, for the JSON API."""
+    result = state.store.query(job.query, limit=job.limit)
+    if result.kind != "select":
+        raise QueryError("the JSON API's rows need a SELECT query")
+    rows = [{v: py_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+    headers = {ROWS: str(len(rows))}
+    if result.truncated:
+        headers.update({TRUNCATED: "true", LIMIT: str(job.limit)})
+    return json_reply({**job.meta, "variables": result.variables, "rows": rows, "count": len(rows),
+                       "truncated": result.truncated, "limit": job.limit,
+                       "seconds": round(result.seconds, 6)}, headers=headers)
+
+
+def run_search(job: SearchJob, state: WorkerState) -> Reply:
+    """Semantic search, if this build has it (graph.search); 501 with the reason otherwise."""
+    if state.searcher is None:
+        try:
+            from graph.search import Searcher
+        except ImportError as exc:
+            return error_reply(501, f"semantic search is not available in this build ({exc})",
+                               hint='install it with pip install -e ".[search]"')
+        try:
+            state.searcher = Searcher(state.store, state.settings)
+        except GovKGError as exc:
+            return error_reply(501, f"semantic search is not available: {exc.message}", exc.hint)
+    try:
+        result = state.searcher.search(job.q, k=job.k, mode=job.mode)
+    except QueryError:
+        raise
+    except GovKGError as exc:
+        if exc.exit_code == 1:  # search's own "unavailable" errors (no model, no index)
+            return error_reply(501, f"semantic search is not available: {exc.message}", exc.hint)
+        raise
+    data = result.as_dict() if hasattr(result, "as_dict") else result
+    return json_reply(data)
+
+
+def run_update(job: UpdateJob, state: WorkerState) -> Reply:
+    """Apply an update to the endpoint's own source in a scratch store; its new triples as N-Triples, and
+    whether they differ from the current ones (``GovKG-Changed``)."""
+    scratch = ox.Store()
+    before: set[ox.Triple] = set()
+    if job.source in state.store.sources():
+        before = {ox.Triple(q.subject, q.predicate, q.object) for q in state.store.source_quads(job.source)}
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in before)
+    try:
+        scratch.update(job.update, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"the update failed: {exc}") from exc
+    if any(True for _ in scratch.named_graphs()):
+        raise QueryError("an update through the endpoint writes the default graph only (it becomes the "
+                         "sparql-update source); GRAPH, WITH, USING and named-graph operations are not allowed",
+                         hint="ingest other data with `govkg ingest`")
+    after = {ox.Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None)}
+    body = ox.serialize(sorted(after, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+    return Reply(200, "application/n-triples", body,
+                 {"GovKG-Changed": "true" if after != before else "false", ROWS: str(len(after))})

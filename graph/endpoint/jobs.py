@@ -1,0 +1,101 @@
+"""The jobs the HTTP server hands to query workers, and the replies they send back (both picklable).
+
+A reply is a whole HTTP answer (status, content type, body, extra headers), so a worker does all the work
+that touches the store, including serialising, and the server only copies bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import GovKGError, NotFoundError, QueryError, SettingsError, StoreError
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SparqlJob:
+    """A SPARQL query from the protocol; ``default_graphs``/``named_graphs`` are the protocol's dataset."""
+
+    query: str
+    accept: str | None
+    formats: tuple[str, ...]
+    limit: int
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RowsJob:
+    """A query whose rows come back as the JSON API's plain rows (canned queries)."""
+
+    query: str
+    limit: int
+    meta: dict[str, Any] = field(default_factory=dict)  # name, title, params: copied into the answer
+
+
+@dataclass(frozen=True)
+class EntityJob:
+    ref: str
+
+
+@dataclass(frozen=True)
+class SearchJob:
+    q: str
+    k: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """Apply a SPARQL Update to the triples of the endpoint's own source, in a scratch store; the reply is
+    the new triples as N-Triples (the store itself is written by the server, with every worker stopped)."""
+
+    update: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SourcesJob:
+    """The catalog: the live sources with their graphs and sizes."""
+
+
+@dataclass(frozen=True)
+class PingJob:
+    pass
+
+
+Job = SparqlJob | RowsJob | EntityJob | SearchJob | UpdateJob | SourcesJob | PingJob
+
+
+def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    return Reply(status, "application/json", body, headers or {})
+
+
+def error_reply(status: int, message: str, hint: str | None = None) -> Reply:
+    """The one error shape of every HTTP answer: ``{"ok": false, "status", "error", "hint"}``."""
+    return json_reply({"ok": False, "status": status, "error": message, "hint": hint}, status)
+
+
+def status_of(exc: GovKGError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, QueryError | SettingsError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 503
+    return 400 if exc.exit_code == 2 else 500
+
+
+def reply_for(exc: GovKGError) -> Reply:
+    text = f"{exc.where}: {exc.message}" if exc.where else exc.message
+    return error_reply(status_of(exc), text, exc.hint)

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graph.namespaces import GK, ID
-from graph.store import Store
+from graph.backends import Backend
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
 _GAP = re.compile(r"['’]?[\s\-‐]*")
@@ -125,7 +125,7 @@ def relaxed_key(text: str) -> frozenset[str]:
 
 
 # ------------------------------------------------------------------------------------------- loading
-def load_index(store: Store) -> NameIndex:
+def load_index(store: Backend) -> NameIndex:
     """The names of the bodies and initiatives in the store's live graphs."""
     index = NameIndex()
     sources = store.sources()
@@ -163,7 +163,7 @@ def load_index(store: Store) -> NameIndex:
     return index
 
 
-def _same_as(store: Store) -> dict[str, set[str]]:
+def _same_as(store: Backend) -> dict[str, set[str]]:
     rows = store.select("SELECT ?a ?b WHERE { ?a owl:sameAs ?b }")
     groups: dict[str, set[str]] = defaultdict(set)
     for r in rows:
@@ -180,7 +180,7 @@ def _representative(iri: str, same: dict[str, set[str]], curated: set[str]) -> s
     return sorted(group, key=lambda i: (i not in curated, i))[0]
 
 
-def _body_facts(store: Store) -> dict[str, tuple[dt.date | None, str | None]]:
+def _body_facts(store: Backend) -> dict[str, tuple[dt.date | None, str | None]]:
     """End dates, and the successor of each body that was renamed."""
     ends = {r["b"]: r["end"] for r in store.select("SELECT ?b ?end WHERE { ?b a gk:Body ; gk:endDate ?end }")}
     renamed = {r["p"]: r["s"] for r in store.select(f"""
@@ -203,7 +203,7 @@ def _day(value: object) -> dt.date | None:
         return None
 
 
-def load_themes(store: Store) -> dict[str, str]:
+def load_themes(store: Backend) -> dict[str, str]:
     """Lesson themes in the store: IRI → label."""
     if not store.sources():
         return {}

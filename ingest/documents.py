@@ -28,7 +28,7 @@ from pathlib import Path
 
 from graph.errors import InputError
 from graph.namespaces import ID
-from graph.store import Store
+from graph.backends import Backend
 from ingest.doc_classify import Classification, classify, subject_span
 from ingest.doc_figures import FigureMatch, Period, find_figures, find_periods
 from ingest.doc_graph import DocumentGraph, OldVersion, Reading
@@ -147,7 +147,7 @@ def _subject_has_body(text: str, start: int, end: int, mentions: list[Mention]) 
     return span is not None and any(span[0] <= m.start < span[1] and m.entity.kind == "body" for m in mentions)
 
 
-def _versions(store: Store, key: str, doc_hash: str, where: str) -> tuple[int, list[OldVersion], str]:
+def _versions(store: Backend, key: str, doc_hash: str, where: str) -> tuple[int, list[OldVersion], str]:
     """This version's number, the older versions to keep, and the previous content hash if it changed."""
     record = store.sources().get(key)
     if record is None:
@@ -172,7 +172,7 @@ def _versions(store: Store, key: str, doc_hash: str, where: str) -> tuple[int, l
     return number + 1, older, str(current["h"])
 
 
-def _same_content(store: Store, key: str, doc_hash: str) -> list[str]:
+def _same_content(store: Backend, key: str, doc_hash: str) -> list[str]:
     if not store.sources():
         return []
     rows = store.select(f'SELECT ?k WHERE {{ ?s a gk:SourceDocument ; gk:key ?k ; gk:contentHash "{doc_hash}" }}')

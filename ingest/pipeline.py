@@ -19,9 +19,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from graph.backends import Backend
 from graph.errors import InputError
 from graph.namespaces import ID, slug
-from graph.backends import Backend
 from graph.store import RDF_FORMATS
 from ingest import curated, registry
 from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
@@ -278,9 +278,9 @@ def ingest(
         say(f"parsing {path.name}")
         prepared.append(prepare_rdf(path))
     ctx = registry.Context(store, dict(options or {}))
-    for path, module in found.other:
-        say(f"reading {path.name if isinstance(path, Path) else path} as {module.NAME}")
-        prepared += module.prepare(path, ctx)
+    for target, module in found.other:
+        say(f"reading {target.name if isinstance(target, Path) else target} as {module.NAME}")
+        prepared += module.prepare(target, ctx)
     prepared += extra or []
     _no_duplicate_keys(prepared)
     current = store.sources()

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.backends import Backend
 from graph.errors import GovKGError, InputError, NotFoundError, QueryError
 from graph.settings import Settings
-from graph.backends import Backend
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Handler] = {}

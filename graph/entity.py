@@ -7,9 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.backends import Backend
 from graph.errors import NotFoundError
 from graph.namespaces import ID, PREFIXES, shorten
-from graph.backends import Backend
 from graph.store import py_value
 
 _TYPE = PREFIXES["rdf"] + "type"

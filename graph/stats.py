@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.namespaces import GK, shorten
 from graph.backends import Backend, describe
+from graph.namespaces import GK, shorten
 
 
 def stats(store: Backend) -> dict[str, Any]:

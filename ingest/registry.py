@@ -20,8 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from graph.errors import InputError
 from graph.backends import Backend
+from graph.errors import InputError
 
 MODULES = (
     "ingest.govuk",

@@ -22,8 +22,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph.namespaces import GK, ID
 from graph.backends import Backend
+from graph.namespaces import GK, ID
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
 _GAP = re.compile(r"['’]?[\s\-‐]*")

@@ -26,9 +26,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.backends import Backend
 from graph.errors import InputError
 from graph.namespaces import ID
-from graph.backends import Backend
 from ingest.doc_classify import Classification, classify, subject_span
 from ingest.doc_figures import FigureMatch, Period, find_figures, find_periods
 from ingest.doc_graph import DocumentGraph, OldVersion, Reading

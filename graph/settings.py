@@ -82,8 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Sentence-transformers model for semantic search."),
     Setting("search_dir", "GOVKG_SEARCH_DIR", lambda: "", str,
             "Folder of the search index and embedding cache; empty: `search/` inside the store folder."),
-    Setting("search_exact_limit", "GOVKG_SEARCH_EXACT_LIMIT", lambda: 200000, _positive_int,
+    Setting("search_cache", "GOVKG_SEARCH_CACHE", lambda: "", str,
+            "Folder of the embedding cache (vectors by model and text); empty: `embeddings/` in the search folder."),
+    Setting("search_exact_limit", "GOVKG_SEARCH_EXACT_LIMIT", lambda: 50000, _positive_int,
             "Most vectors searched exactly (numpy); above it an HNSW index (faiss) answers."),
+    Setting("search_threads", "GOVKG_SEARCH_THREADS", lambda: 1, _positive_int,
+            "Threads for embedding and vector arithmetic; 1 suits a shared machine (more threads contend)."),
     Setting("coverage_threshold", "GOVKG_COVERAGE_THRESHOLD", lambda: 0.6, _unit_float,
             "Cosine similarity above which a recommendation, target or programme counts as addressing a lesson."),
     Setting("recurring_threshold", "GOVKG_RECURRING_THRESHOLD", lambda: 0.5, _unit_float,
@@ -124,7 +128,9 @@ class Settings:
     result_limit: int
     model: str
     search_dir: str
+    search_cache: str
     search_exact_limit: int
+    search_threads: int
     coverage_threshold: float
     recurring_threshold: float
     neo4j_uri: str

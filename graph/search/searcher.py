@@ -1,0 +1,408 @@
+"""The search API: ``Searcher(store, settings).search("text", k=10, mode="hybrid", filters={...})`` and
+``.like(ref)`` for more like an item. Each hit carries its scores, text, source, graph context and why it
+matched. The explorer and ``govkg search`` both use this.
+
+Modes: ``dense`` (cosine similarity of sentence embeddings), ``lexical`` (BM25) and ``hybrid`` (both, fused by
+reciprocal rank), the default.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from graph.errors import NotFoundError, QueryError
+from graph.namespaces import ID
+from graph.search import explain
+from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, limit_threads
+from graph.search.filters import Facets, Filters
+from graph.search.fusion import reciprocal_rank_fusion
+from graph.search.index import Progress, SearchIndex, build_index, fingerprint
+from graph.search.items import sentences
+from graph.search.lexical import tokens, top_k
+from graph.settings import Settings
+from graph.store import Store
+
+MODES = ("hybrid", "dense", "lexical")
+MAX_QUERY_CHARS = 2000
+MAX_K = 1000
+FUSION_DEPTH = 50  # items taken from each ranking (the rest of the list, after fusion)
+FUSION_WINDOW = 10  # the top of each ranking that is fused (beyond it, the dense order follows)
+FUSION_WEIGHTS = (1.0, 0.5)  # dense, lexical: the lexical ranking counts half
+
+_EMBEDDERS: dict[str, SentenceTransformerEmbeddings] = {}
+_EMBEDDERS_LOCK = threading.Lock()
+
+
+def embedder_for(model: str, threads: int = 1) -> SentenceTransformerEmbeddings:
+    """One loaded model per process and model name (loading costs seconds; the explorer reruns often)."""
+    with _EMBEDDERS_LOCK:
+        if model not in _EMBEDDERS:
+            _EMBEDDERS[model] = SentenceTransformerEmbeddings(model, threads=threads)
+        return _EMBEDDERS[model]
+
+
+def search_folder(settings: Settings, store: Store | None) -> Path | None:
+    if settings.search_dir:
+        return Path(settings.search_dir).expanduser()
+    if store is not None and store.path is not None:
+        return Path(store.path) / "search"
+    return None
+
+
+def clean_query(query: Any) -> str:
+    """The query as text, or QueryError: empty, too long, or not text."""
+    if isinstance(query, bytes | bytearray):
+        try:
+            query = bytes(query).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"the query is not UTF-8 text (byte {exc.start})") from None
+    if not isinstance(query, str):
+        raise QueryError(f"the query must be text, not {type(query).__name__}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}",
+                         hint="search with a sentence or two, or use --like with an item")
+    bad = next((c for c in query if 0xD800 <= ord(c) <= 0xDFFF or (ord(c) < 32 and c not in "\t\n\r")
+                or c == "\x7f"), None)
+    if bad is not None:
+        raise QueryError(f"the query is not text: it holds the byte or control character {ord(bad) & 0xFF:#04x} "
+                         f"at position {query.index(bad)}")
+    text = " ".join(query.split())
+    if not text:
+        raise QueryError("the query is empty", hint='give some words, e.g. govkg search "supplier left"')
+    return text
+
+
+@dataclass
+class Hit:
+    rank: int
+    iri: str
+    key: str
+    kind: str
+    title: str
+    text: str
+    score: float
+    scores: dict[str, float]
+    source: dict[str, Any]
+    context: dict[str, Any]
+    why: explain.Why
+
+    def as_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["why"] = self.why.as_dict()
+        return out
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    k: int
+    hits: list[Hit]
+    filters: dict[str, Any] = field(default_factory=dict)
+    like: str | None = None
+    seconds: float = 0.0
+    items: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "like": self.like, "mode": self.mode, "k": self.k, "filters": self.filters,
+                "items": self.items, "seconds": round(self.seconds, 4), "hits": [h.as_dict() for h in self.hits]}
+
+
+class Searcher:
+    """Semantic search over one store's lessons, findings, recommendations, targets and figures."""
+
+    def __init__(self, store: Store | None, settings: Settings, *, index: SearchIndex | None = None,
+                 embedder: SentenceTransformerEmbeddings | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.embedder = embedder or embedder_for(settings.model, settings.search_threads)
+        self.folder = search_folder(settings, store)
+        limit_threads(settings.search_threads)
+        self._index = index
+        self._checked_sources: Any = None
+        self._stale_now = False
+        self._term_cache: dict[int, frozenset[str]] = {}
+        self._facets: Facets | None = None
+        self._gazetteer: explain.Gazetteer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_index(cls, index: SearchIndex, settings: Settings,
+                   embedder: SentenceTransformerEmbeddings | None = None) -> Searcher:
+        """A searcher over an index built in memory (benchmarks, tests)."""
+        return cls(None, settings, index=index, embedder=embedder)
+
+    # ---------------------------------------------------------------- the index
+    def _cache(self) -> EmbeddingCache | None:
+        if self.settings.search_cache:
+            return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model)
+        return EmbeddingCache(self.folder / "embeddings", self.settings.model) if self.folder else None
+
+    def refresh(self, progress: Progress | None = None, *, force: bool = False) -> dict[str, Any]:
+        """Bring the index in step with the store (a no-op when it already is); what was done."""
+        if self.store is None:
+            return {"status": "in memory"}
+        wanted = fingerprint(self.store, self.settings.model)
+        with self._lock:
+            if not force and self._index is not None and self._index.fingerprint == wanted:
+                return {"status": "unchanged", "items": len(self._index)}
+            if not force and self.folder is not None:
+                loaded = SearchIndex.load(self.folder / "index", exact_limit=self.settings.search_exact_limit)
+                if loaded is not None and loaded.fingerprint == wanted and loaded.model == self.settings.model:
+                    self._set(loaded)
+                    return {"status": "unchanged", "items": len(loaded)}
+            cache = self._cache()
+            try:
+                index = build_index(self.store, self.embedder, cache,
+                                    exact_limit=self.settings.search_exact_limit, progress=progress)
+            finally:
+                if cache is not None:
+                    cache.close()
+            status = "built"
+            if self.folder is not None:
+                try:
+                    index.save(self.folder / "index")
+                except OSError as exc:  # a read-only place: keep it in memory
+                    status = f"built in memory only ({exc.strerror or exc})"
+            self._set(index)
+            return {"status": status, **index.built}
+
+    def _set(self, index: SearchIndex) -> None:
+        self._index = index
+        self._term_cache = {}
+        self._checked_sources = None
+        self._stale_now = False
+        self._facets = None
+        self._gazetteer = None
+
+    @property
+    def index(self) -> SearchIndex:
+        """The index, refreshed first when the store changed since it was built."""
+        if self._index is None or (self.store is not None and self._stale()):
+            self.refresh()
+        assert self._index is not None
+        return self._index
+
+    def _stale(self) -> bool:
+        assert self.store is not None and self._index is not None
+        sources = self.store.sources()  # the same object until the store's catalog changes
+        if sources is not self._checked_sources:
+            self._checked_sources = sources
+            self._stale_now = self._index.fingerprint != fingerprint(self.store, self.settings.model)
+        return self._stale_now
+
+    @property
+    def facets(self) -> Facets:
+        index = self.index
+        if self._facets is None:
+            self._facets = Facets(index.items, index.context)
+        return self._facets
+
+    @property
+    def gazetteer(self) -> explain.Gazetteer:
+        index = self.index
+        if self._gazetteer is None:
+            self._gazetteer = explain.Gazetteer(index.context)
+        return self._gazetteer
+
+    def _terms(self, item_no: int) -> frozenset[str]:
+        """An item's search terms (cached: explanations need them for every hit)."""
+        found = self._term_cache.get(item_no)
+        if found is None:
+            if len(self._term_cache) > 20000:
+                self._term_cache.clear()
+            found = self._term_cache[item_no] = frozenset(tokens(self.index.items[item_no].document()))
+        return found
+
+    def warm(self) -> None:
+        """Load the index and the model now (the first query otherwise pays for both)."""
+        _ = self.facets, self.gazetteer
+        self.embedder.encode_query("warm up")
+
+    # ---------------------------------------------------------------- queries
+    def search(self, query: Any, *, k: int = 10, mode: str = "hybrid",
+               filters: Filters | Mapping[str, Any] | None = None) -> SearchResult:
+        """The ``k`` items that best match ``query`` (text), best first."""
+        started = time.perf_counter()
+        text = clean_query(query)
+        k, mode, flt = _check(k, mode, filters)
+        index, mask = self.index, self.facets.mask(flt)
+        q = self.embedder.encode_query(text) if mode != "lexical" else None
+        terms = tokens(text)
+        ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
+        query_entities = set(self.gazetteer.find(text))
+        query_themes = explain.query_themes(text, q, index.themes, index.theme_vectors, index.context)
+        hits = []
+        for rank, (item_no, score) in enumerate(ranked, start=1):
+            item = index.items[item_no]
+            why = explain.Why(
+                shared_entities=explain.describe(
+                    [e for e in explain.item_entities(item, index.context) if e in query_entities],
+                    index.context),
+                shared_themes=explain.describe(
+                    [t for t in explain.item_themes(item, index.context) if t in query_themes], index.context),
+                matched_terms=explain.matched_terms(text, self._terms(item_no)),
+                best_sentence=self._best_sentence(item_no, q, terms),
+            )
+            hits.append(self._hit(rank, item_no, score, dense_scores.get(item_no), lexical_scores.get(item_no),
+                                  mode, why))
+        return SearchResult(text, mode, k, hits, flt.as_dict(), seconds=time.perf_counter() - started,
+                            items=len(index))
+
+    def like(self, ref: str, *, k: int = 10, mode: str = "hybrid",
+             filters: Filters | Mapping[str, Any] | None = None) -> SearchResult:
+        """Items most like the indexed item ``ref`` (an IRI, kind/key, key or exact title), itself excluded."""
+        started = time.perf_counter()
+        k, mode, flt = _check(k, mode, filters)
+        index = self.index
+        source_no = self.resolve(ref)
+        source = index.items[source_no]
+        mask = self.facets.mask(flt)
+        mask = np.ones(len(index), dtype=bool) if mask is None else mask.copy()
+        mask[source_no] = False
+        q = index.dense.item_vector(source_no) if mode != "lexical" else None
+        terms = tokens(source.document())
+        ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
+        entities = set(explain.item_entities(source, index.context))
+        themes = set(explain.item_themes(source, index.context))
+        hits = []
+        for rank, (item_no, score) in enumerate(ranked, start=1):
+            item = index.items[item_no]
+            why = explain.Why(
+                shared_entities=explain.describe(
+                    [e for e in explain.item_entities(item, index.context) if e in entities],
+                    index.context),
+                shared_themes=explain.describe(
+                    [t for t in item.themes if t in themes]
+                    or [t for t in explain.item_themes(item, index.context) if t in themes], index.context),
+                matched_terms=[],
+                best_sentence=self._best_sentence(item_no, q, terms),
+            )
+            hits.append(self._hit(rank, item_no, score, dense_scores.get(item_no), lexical_scores.get(item_no),
+                                  mode, why))
+        return SearchResult(source.title, mode, k, hits, flt.as_dict(), like=source.iri,
+                            seconds=time.perf_counter() - started, items=len(index))
+
+    def resolve(self, ref: str) -> int:
+        """The index position of the item ``ref`` names; NotFoundError when none or several."""
+        index = self.index
+        text = " ".join(str(ref).split())
+        if not text:
+            raise QueryError("--like needs an item: an IRI, kind/key or key")
+        candidates = [text] if text.startswith(("http://", "https://")) else [f"{ID}{text}"]
+        for iri in candidates:
+            if iri in index.by_iri:
+                return index.by_iri[iri]
+        matches = [n for n, item in enumerate(index.items) if item.key == text]
+        if not matches:
+            low = text.lower()
+            matches = [n for n, item in enumerate(index.items) if item.title.lower() == low]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            names = ", ".join(f"{index.items[n].kind}/{index.items[n].key}" for n in matches[:6])
+            raise NotFoundError(f"{ref!r} names {len(matches)} items: {names}", hint="give kind/key or an IRI")
+        raise NotFoundError(f"no indexed item {ref!r}",
+                            hint="give the IRI or key of a lesson, finding, recommendation, target or figure")
+
+    # ---------------------------------------------------------------- ranking
+    def _rank(self, q: np.ndarray | None, terms: list[str], k: int, mode: str, mask: np.ndarray | None
+              ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float]]:
+        """(item, score) best first, with the dense and lexical scores of the items ranked."""
+        index = self.index
+        depth = max(k, FUSION_DEPTH) if mode == "hybrid" else k
+        dense_scores: dict[int, float] = {}
+        lexical_scores: dict[int, float] = {}
+        dense_rank: list[int] = []
+        lexical_rank: list[int] = []
+        if q is not None and mode in ("dense", "hybrid"):
+            found = index.dense.search(q, depth, mask)
+            dense_rank = [int(i) for i in found.items]
+            dense_scores = {int(i): float(s) for i, s in zip(found.items, found.scores, strict=True)}
+        if mode in ("lexical", "hybrid"):
+            scores = index.lexical.scores(terms)
+            if mask is not None:
+                scores = np.where(mask, scores, 0.0)
+            ids, vals = top_k(scores, depth, positive=True)
+            lexical_rank = [int(i) for i in ids]
+            lexical_scores = {int(i): float(s) for i, s in zip(ids, vals, strict=True)}
+            for i in dense_rank:
+                if i not in lexical_scores and scores[i] > 0:
+                    lexical_scores[i] = float(scores[i])
+        if mode == "dense":
+            return [(i, dense_scores[i]) for i in dense_rank[:k]], dense_scores, lexical_scores
+        if mode == "lexical":
+            return [(i, lexical_scores[i]) for i in lexical_rank[:k]], dense_scores, lexical_scores
+        fused = reciprocal_rank_fusion([dense_rank[:FUSION_WINDOW], lexical_rank[:FUSION_WINDOW]],
+                                       weights=FUSION_WEIGHTS)
+        ranked = fused[:k]
+        if len(ranked) < k:  # past the fusion window: the dense order, then the lexical one
+            seen = {i for i, _ in ranked}
+            last = ranked[-1][1] if ranked else 0.0
+            for i in [*dense_rank, *lexical_rank]:
+                if len(ranked) >= k:
+                    break
+                if i not in seen:
+                    seen.add(i)
+                    last = float(np.nextafter(np.float32(last), np.float32(-1)))
+                    ranked.append((i, last))
+        if q is not None:
+            missing = np.array([i for i, _ in ranked if i not in dense_scores], dtype=np.int64)
+            for i, score in zip(missing, index.dense.score_items(q, missing), strict=True):
+                dense_scores[int(i)] = float(score)
+        return ranked, dense_scores, lexical_scores
+
+    def _best_sentence(self, item_no: int, q: np.ndarray | None, terms: list[str]) -> str:
+        """The item's sentence nearest the query (or with most query words, without a query vector)."""
+        index = self.index
+        if q is not None and len(index.dense.item_units(item_no)) > 1:
+            return index.units[index.dense.best_unit(item_no, q)].text
+        item = index.items[item_no]
+        if q is not None:  # one sentence (or a short text): that is the match
+            return sentences(item.text)[0] if item.text else item.title
+        return explain.best_sentence_by_words(terms, item)
+
+    def _hit(self, rank: int, item_no: int, score: float, dense: float | None, lexical: float | None, mode: str,
+             why: explain.Why) -> Hit:
+        index = self.index
+        item, ctx = index.items[item_no], index.context
+        scores = {}
+        if dense is not None:
+            scores["dense"] = round(dense, 4)
+        if lexical is not None:
+            scores["lexical"] = round(lexical, 4)
+        if mode == "hybrid":
+            scores["fused"] = round(score, 5)
+        context: dict[str, Any] = {
+            "programmes": explain.describe(item.programmes, ctx),
+            "bodies": explain.describe(item.bodies, ctx),
+            "themes": explain.describe(item.themes, ctx),
+            "year": item.year,
+        }
+        for name in ("recommendations", "lessons"):
+            linked = [index.items[index.by_iri[i]] for i in getattr(item, name) if i in index.by_iri]
+            if linked:
+                context[name] = [{"iri": x.iri, "key": x.key, "title": x.title} for x in linked]
+        source = {"graph": item.graph_source, "documents": explain.describe(item.sources, ctx)}
+        return Hit(rank, item.iri, item.key, item.kind, item.title, item.text, round(float(score), 5), scores,
+                   source, context, why)
+
+
+def check_request(k: Any, mode: Any) -> None:
+    """QueryError unless ``k`` is a sensible number of hits and ``mode`` a known mode."""
+    if mode not in MODES:
+        raise QueryError(f"unknown search mode {mode!r}", hint=f"modes: {', '.join(MODES)}")
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise QueryError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+
+
+def _check(k: int, mode: str, filters: Filters | Mapping[str, Any] | None) -> tuple[int, str, Filters]:
+    check_request(k, mode)
+    return k, mode, Filters.of(filters)

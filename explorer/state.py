@@ -17,6 +17,7 @@ VIEWS = {
     "graph": "Graph",
     "provenance": "Provenance",
     "quality": "Data quality",
+    "analytics": "Analytics",
 }
 
 

@@ -270,9 +270,28 @@ def test_data_quality_shows_the_shacl_report_and_the_ingest_reports(app_env: Pat
     assert at.query_params["by"] == "source"
 
 
+# ------------------------------------------------------------------------------------------------ analytics
+def test_analytics_shows_lessons_coverage_with_its_threshold(app_env: Path) -> None:
+    at = open_view("analytics", tab="coverage")
+    lessons = frame(at, "lesson", "status")
+    assert len(lessons) >= 40
+    assert set(lessons["status"]) <= {"covered", "partial", "not covered"} and "not covered" in set(lessons["status"])
+    assert "threshold 0.6" in texts(at)
+
+
+def test_analytics_network_and_orphans(app_env: Path) -> None:
+    at = open_view("analytics", tab="network")
+    bodies = frame(at, "body", "pagerank")
+    assert "NHS England" in set(bodies["body"])
+    assert len(at.get("download_button")) == 2
+    at = open_view("analytics", tab="orphans")
+    assert not at.exception
+
+
 # ------------------------------------------------------------------------------------------------ the app
 def test_every_view_opens_from_its_url_without_an_exception(app_env: Path) -> None:
-    for view in ("overview", "body", "accountability", "lessons", "sparql", "graph", "provenance", "quality"):
+    for view in ("overview", "body", "accountability", "lessons", "sparql", "graph", "provenance", "quality",
+                 "analytics"):
         at = open_view(view)
         assert at.sidebar.radio(key="nav.view").value == view
 

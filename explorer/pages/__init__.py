@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from explorer.context import Explorer
-from explorer.pages import accountability, body, graph, lessons, overview, provenance, quality, sparql
+from explorer.pages import accountability, analytics, body, graph, lessons, overview, provenance, quality, sparql
 
 PAGES: dict[str, Callable[[Explorer], None]] = {
     "overview": overview.render,
@@ -16,4 +16,5 @@ PAGES: dict[str, Callable[[Explorer], None]] = {
     "graph": graph.render,
     "provenance": provenance.render,
     "quality": quality.render,
+    "analytics": analytics.render,
 }

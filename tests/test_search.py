@@ -335,18 +335,27 @@ def test_the_index_follows_the_store_and_embeds_only_changed_texts(tmp_path: Pat
         assert "hand-over costs months" in searcher.search("supplier withdraws", k=1).hits[0].text
 
 
-def test_ingest_on_the_command_line_refreshes_the_index_and_search_answers(tmp_path: Path,
-                                                                           embedding_cache: Path,
-                                                                           model: None,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_search_builds_the_index_and_later_ingests_refresh_it(tmp_path: Path, embedding_cache: Path,
+                                                                        model: None,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.search.index import fingerprint
+
     monkeypatch.setenv("GOVKG_SEARCH_CACHE", str(embedding_cache))
-    store = tmp_path / "store"
-    assert run_cli("ingest", "-q", str(write_dataset(tmp_path / "data")), store=store).code == 0
-    assert (store / "search" / "index" / "CURRENT").is_file()
+    store, data = tmp_path / "store", write_dataset(tmp_path / "data")
+    current = store / "search" / "index" / "CURRENT"
+    assert run_cli("ingest", "-q", str(data), store=store).code == 0
+    assert not current.exists()  # an ingest does not build an index nobody has asked for
     out = run_cli("search", "A vendor pulled out of its regions halfway through", "-k", "2", "--json", store=store)
     assert out.code == 0, out.err
-    data = json.loads(out.out)
-    assert data["mode"] == "hybrid" and data["hits"][0]["key"] == "supplier-exit"
+    data_out = json.loads(out.out)
+    assert data_out["mode"] == "hybrid" and data_out["hits"][0]["key"] == "supplier-exit"
+    assert current.is_file()
+    write_dataset(data, lessons=[dict(LESSONS[0], lesson="A withdrawing supplier costs months of hand-over."),
+                                 *LESSONS[1:]])
+    assert run_cli("ingest", "-q", str(data), store=store).code == 0
+    meta = json.loads((current.parent / current.read_text().strip() / "meta.json").read_text())
+    with Store.open(store, read_only=True) as s:
+        assert meta["fingerprint"] == fingerprint(s, "all-MiniLM-L6-v2")  # refreshed by the ingest itself
     text = run_cli("search", "doctors were not asked", "--kind", "lesson", "--theme", "clinical-engagement",
                    store=store)
     assert text.code == 0 and "Involve clinicians from the start" in text.out and "why:" in text.out

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from explorer.context import Explorer
-from explorer.pages import accountability, analytics, body, graph, lessons, overview, provenance, quality, sparql
+from explorer.pages import (
+    accountability,
+    analytics,
+    body,
+    graph,
+    lessons,
+    overview,
+    provenance,
+    quality,
+    sparql,
+)
 
 PAGES: dict[str, Callable[[Explorer], None]] = {
     "overview": overview.render,

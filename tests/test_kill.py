@@ -14,10 +14,10 @@ import pytest
 from conftest import CURATED, ROOT, run_cli, snapshot
 
 
-def write_big_ntriples(path: Path, n: int) -> None:
+def write_big_ntriples(path: Path, n: int, attempt: int) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            fh.write(f"<https://example.org/x/{i}> <https://example.org/p> \"value {i}\" .\n")
+            fh.write(f"<https://example.org/x/{i}> <https://example.org/p> \"value {i} of attempt {attempt}\" .\n")
 
 
 @pytest.mark.slow
@@ -25,12 +25,12 @@ def test_an_ingest_killed_halfway_leaves_the_store_as_it_was(tmp_path: Path) -> 
     store = tmp_path / "store"
     assert run_cli("ingest", "-q", str(CURATED), store=store).code == 0
     big = tmp_path / "big.nt"
-    write_big_ntriples(big, 400_000)
     killed_midway = 0
-    for delay in (0.8, 1.4, 2.0, 2.6, 3.2, 4.0):
+    for attempt, delay in enumerate((0.8, 1.4, 2.0, 2.6, 3.2, 4.0)):
+        write_big_ntriples(big, 400_000, attempt)  # new content each time, so every run rewrites the source
         before = snapshot(store)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "--store", str(store), "ingest", "-q", "--force", str(big)],
+            [sys.executable, "-m", "cli.main", "--store", str(store), "ingest", "-q", str(big)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:

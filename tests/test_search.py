@@ -341,6 +341,7 @@ def test_the_first_search_builds_the_index_and_later_ingests_refresh_it(tmp_path
     from graph.search.index import fingerprint
 
     monkeypatch.setenv("GOVKG_SEARCH_CACHE", str(embedding_cache))
+    monkeypatch.delenv("GOVKG_SEARCH_DIR", raising=False)  # the default place, beside the store
     store, data = tmp_path / "store", write_dataset(tmp_path / "data")
     current = store / "search" / "index" / "CURRENT"
     assert run_cli("ingest", "-q", str(data), store=store).code == 0

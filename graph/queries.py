@@ -23,7 +23,6 @@ from graph.errors import NotFoundError, QueryError
 from graph.namespaces import ID
 from ontology import QUERIES_DIR
 
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>iri(?::[a-z-]+)?|integer|date|string)"
                     r"\s*(?:=\s*(?P<default>[^\s]+))?\s*(?:--\s*(?P<help>.*))?$")
 
@@ -87,13 +86,29 @@ class CannedQuery:
         return text
 
 
-def parse_query_file(path: Path) -> CannedQuery:
+@dataclass(frozen=True)
+class QueryHeader:
+    """What the comment lines at the top of a canned query file say, and the whole text."""
+
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+
+def read_header(path: Path, comment: str = "#") -> QueryHeader:
+    """Parse the ``title``/``description``/``param`` comment lines of a canned query file.
+
+    ``comment`` is the language's line comment: ``#`` for SPARQL, ``//`` for Cypher.
+    """
+    header = re.compile(rf"^{re.escape(comment)}\s*(title|description|param):\s*(.*)$")
     meta: dict[str, str] = {}
     params: list[Param] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = _HEADER.match(line)
+    text = path.read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), start=1):
+        match = header.match(line)
         if not match:
-            if line.strip() and not line.startswith("#"):
+            if line.strip() and not line.startswith(comment):
                 break
             continue
         key, value = match.groups()
@@ -105,9 +120,13 @@ def parse_query_file(path: Path) -> CannedQuery:
         else:
             meta[key] = value.strip()
     if "title" not in meta:
-        raise QueryError("canned query without a '# title:' line", where=str(path))
-    return CannedQuery(path.stem, meta["title"], meta.get("description", ""), tuple(params),
-                       path.read_text(encoding="utf-8"), path)
+        raise QueryError(f"canned query without a '{comment} title:' line", where=str(path))
+    return QueryHeader(meta["title"], meta.get("description", ""), tuple(params), text)
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    h = read_header(path, "#")
+    return CannedQuery(path.stem, h.title, h.description, h.params, h.text, path)
 
 
 def canned_queries(folder: Path = QUERIES_DIR) -> dict[str, CannedQuery]:

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import pyoxigraph as ox
 
@@ -295,7 +295,43 @@ class Store:
         return self._store
 
 
-class Staging:
+class StagingBase:
+    """A set of staged sources used as a context manager: committed when the block ends normally, aborted
+    (the staged graphs dropped) when it raises. Subclasses write ``_commit`` and ``_abort``."""
+
+    _done = False
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _abort(self) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        try:
+            self._commit()
+        except BaseException:
+            self.abort()
+            raise
+        self._done = True
+
+    def abort(self) -> None:
+        self._done = True
+        self._abort()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if not self._done:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.abort()
+
+
+
+class Staging(StagingBase):
     """New graphs written but not yet live. ``commit()`` makes them all live in one transaction."""
 
     def __init__(self, store: Store) -> None:
@@ -335,26 +371,14 @@ class Staging:
     def remove(self, key: str) -> None:
         self.removed.append(key)
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         self.store._commit(self.staged, self.removed)
-        self._done = True
 
-    def abort(self) -> None:
+    def _abort(self) -> None:
         for s in self.staged:
             self.store.oxigraph.remove_graph(s.graph)
         self.staged.clear()
         self.store._clean = None
-        self._done = True
-
-    def __enter__(self) -> Staging:
-        return self
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if not self._done:
-            if exc_type is None:
-                self.commit()
-            else:
-                self.abort()
 
 
 def _parallel_bulk_load(inner: ox.Store, data: bytes, graph: ox.NamedNode) -> None:

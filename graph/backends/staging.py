@@ -12,13 +12,13 @@ import pyoxigraph as ox
 
 from graph.errors import StoreError
 from graph.namespaces import GRAPH
-from graph.store import StagedSource
+from graph.store import StagedSource, StagingBase
 
 if TYPE_CHECKING:
     from graph.backends.remote import RemoteBackend
 
 
-class RemoteStaging:
+class RemoteStaging(StagingBase):
     """New graphs on the server, invisible until :meth:`commit` switches the catalog to them."""
 
     def __init__(self, backend: RemoteBackend) -> None:
@@ -53,29 +53,13 @@ class RemoteStaging:
     def remove(self, key: str) -> None:
         self.removed.append(key)
 
-    def commit(self) -> None:
-        try:
-            self.backend._commit(self.staged, self.removed, self.version)
-        except BaseException:
-            self.abort()
-            raise
-        self._done = True
+    def _commit(self) -> None:
+        self.backend._commit(self.staged, self.removed, self.version)
 
-    def abort(self) -> None:
+    def _abort(self) -> None:
         graphs = [s.graph.value for s in self.staged]
         self.staged.clear()
-        self._done = True
         self.backend._drop(graphs)
-
-    def __enter__(self) -> RemoteStaging:
-        return self
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if not self._done:
-            if exc_type is None:
-                self.commit()
-            else:
-                self.abort()
 
 
 def _as_ntriples(data: bytes, rdf_format: ox.RdfFormat) -> bytes:

@@ -27,12 +27,8 @@ from typing import Any
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import shorten
 from graph.neo4j.connection import Neo4jConnection
-from graph.queries import Param
+from graph.queries import Param, read_header
 from ontology import QUERIES_DIR
-
-_HEADER = re.compile(r"^//\s*(title|description|param):\s*(.*)$")
-_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>iri(?::[a-z-]+)?|integer|date|string)"
-                    r"\s*(?:=\s*(?P<default>[^\s]+))?\s*(?:--\s*(?P<help>.*))?$")
 
 
 @dataclass(frozen=True)
@@ -73,26 +69,8 @@ def cypher_value(param: Param, raw: str) -> Any:
 
 
 def parse_cypher_file(path: Path) -> CannedCypher:
-    meta: dict[str, str] = {}
-    params: list[Param] = []
-    text = path.read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), start=1):
-        match = _HEADER.match(line)
-        if not match:
-            if line.strip() and not line.startswith("//"):
-                break
-            continue
-        key, value = match.groups()
-        if key == "param":
-            pm = _PARAM.match(value.strip())
-            if not pm:
-                raise QueryError(f"bad parameter declaration: {value!r}", where=f"{path}:{n}")
-            params.append(Param(pm["name"], pm["type"], pm["default"], (pm["help"] or "").strip()))
-        else:
-            meta[key] = value.strip()
-    if "title" not in meta:
-        raise QueryError("canned Cypher query without a '// title:' line", where=str(path))
-    return CannedCypher(path.stem, meta["title"], meta.get("description", ""), tuple(params), text, path)
+    h = read_header(path, "//")
+    return CannedCypher(path.stem, h.title, h.description, h.params, h.text, path)
 
 
 def canned_cypher(folder: Path = QUERIES_DIR) -> dict[str, CannedCypher]:

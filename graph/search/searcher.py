@@ -238,21 +238,9 @@ class Searcher:
         terms = tokens(text)
         ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
         query_entities = set(self.gazetteer.find(text))
-        query_themes = explain.query_themes(text, q, index.themes, index.theme_vectors, index.context)
-        hits = []
-        for rank, (item_no, score) in enumerate(ranked, start=1):
-            item = index.items[item_no]
-            why = explain.Why(
-                shared_entities=explain.describe(
-                    [e for e in explain.item_entities(item, index.context) if e in query_entities],
-                    index.context),
-                shared_themes=explain.describe(
-                    [t for t in explain.item_themes(item, index.context) if t in query_themes], index.context),
-                matched_terms=explain.matched_terms(text, self._terms(item_no)),
-                best_sentence=self._best_sentence(item_no, q, terms),
-            )
-            hits.append(self._hit(rank, item_no, score, dense_scores.get(item_no), lexical_scores.get(item_no),
-                                  mode, why))
+        query_themes = set(explain.query_themes(text, q, index.themes, index.theme_vectors, index.context))
+        hits = self._hits(ranked, dense_scores, lexical_scores, mode, q, terms, query_entities, query_themes,
+                          query_text=text)
         return SearchResult(text, mode, k, hits, flt.as_dict(), seconds=time.perf_counter() - started,
                             items=len(index))
 
@@ -272,23 +260,33 @@ class Searcher:
         ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
         entities = set(explain.item_entities(source, index.context))
         themes = set(explain.item_themes(source, index.context))
+        hits = self._hits(ranked, dense_scores, lexical_scores, mode, q, terms, entities, themes,
+                          direct_themes_first=True)
+        return SearchResult(source.title, mode, k, hits, flt.as_dict(), like=source.iri,
+                            seconds=time.perf_counter() - started, items=len(index))
+
+    def _hits(self, ranked: list[tuple[int, float]], dense_scores: dict[int, float],
+              lexical_scores: dict[int, float], mode: str, q: Any, terms: list[str], entities: set[str],
+              themes: set[str], *, query_text: str | None = None, direct_themes_first: bool = False) -> list[Hit]:
+        """Hits for ranked items, each with why it matched: the ``entities`` and ``themes`` it shares with the
+        query (or the item searched from: then its own themes count first), the query words it contains
+        (``query_text``; none for more-like-this) and its best-matching sentence."""
+        index = self.index
         hits = []
         for rank, (item_no, score) in enumerate(ranked, start=1):
             item = index.items[item_no]
+            inferred = [t for t in explain.item_themes(item, index.context) if t in themes]
+            shared_themes = ([t for t in item.themes if t in themes] or inferred) if direct_themes_first else inferred
             why = explain.Why(
                 shared_entities=explain.describe(
-                    [e for e in explain.item_entities(item, index.context) if e in entities],
-                    index.context),
-                shared_themes=explain.describe(
-                    [t for t in item.themes if t in themes]
-                    or [t for t in explain.item_themes(item, index.context) if t in themes], index.context),
-                matched_terms=[],
+                    [e for e in explain.item_entities(item, index.context) if e in entities], index.context),
+                shared_themes=explain.describe(shared_themes, index.context),
+                matched_terms=explain.matched_terms(query_text, self._terms(item_no)) if query_text else [],
                 best_sentence=self._best_sentence(item_no, q, terms),
             )
             hits.append(self._hit(rank, item_no, score, dense_scores.get(item_no), lexical_scores.get(item_no),
                                   mode, why))
-        return SearchResult(source.title, mode, k, hits, flt.as_dict(), like=source.iri,
-                            seconds=time.perf_counter() - started, items=len(index))
+        return hits
 
     def resolve(self, ref: str) -> int:
         """The index position of the item ``ref`` names; NotFoundError when none or several."""

@@ -1,8 +1,10 @@
-"""``govkg reconcile``: link curated and dataset records of the same body (owl:sameAs) or initiative.
+"""``govkg reconcile``: link curated and dataset records of the same body (owl:sameAs) or initiative, and
+each individual NHS trust to the curated collective body of all trusts (org:memberOf).
 
 The links are written as one source, ``reconciliation``, in the same atomic switch as any ingest; run it
-again after ingesting new data. ``--report`` lists every link with its reason and every ambiguous
-candidate that was left unlinked; ``--dry-run`` shows the result without writing it.
+again after ingesting or removing data (it writes nothing when the links are unchanged). ``--report`` lists
+every link and membership with its reason, every ambiguous candidate that was left unlinked and every trust
+that is not a member; ``--dry-run`` shows the result without writing it.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
-    p = subparsers.add_parser("reconcile", help="link curated and dataset records of the same body (owl:sameAs)")
+    p = subparsers.add_parser("reconcile", help="link curated and dataset records of the same body (owl:sameAs) "
+                                                "and NHS trusts to the collective of all trusts (org:memberOf)")
     p.add_argument("--report", action="store_true",
-                   help="list every link with its reason and every ambiguous candidate")
+                   help="list every link and membership with its reason, every ambiguous candidate and non-member")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--dry-run", action="store_true", help="compute and show the links; write nothing")
     command("reconcile")(cmd_reconcile)
@@ -41,8 +44,9 @@ def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
             status = f"source reconciliation {outcome.status} ({outcome.triples:,} triples)"
     if args.json:
         data = result.as_dict() if args.report else {k: v for k, v in result.as_dict().items()
-                                                     if k not in ("matches", "ambiguous")}
+                                                     if k not in ("matches", "ambiguous", "memberships", "not_members")}
         data["ambiguous_count"] = len(result.ambiguous)
+        data["not_members_count"] = len(result.not_members)
         data["written"] = status
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0

@@ -14,6 +14,12 @@ no record is merged silently. The order of evidence:
 
 A match by name or abbreviation is made only when it is unique both ways; otherwise every candidate is
 listed as ambiguous and nothing is linked. Records from one source are never linked to each other.
+
+Individual NHS trusts are not the same body as the curated collective "NHS trusts and foundation trusts"
+(``id/body/nhs-trusts``, which the curated accountabilities, findings and figures name): each one is a
+*member* of it, written ``org:memberOf`` (W3C ORG) in the same source graph, with its reason — an ODS record
+of an NHS trust in England, a body of kind trust, a GOV.UK title that names an NHS trust, or the
+``owl:sameAs`` of such a record. Trusts outside England (ODS region W00, Wales) are listed as not members.
 """
 
 from __future__ import annotations
@@ -34,10 +40,28 @@ from ingest._datasets import OWL, TYPE, adder, digest, gk, iri
 from ingest.pipeline import Prepared
 
 KEY = "reconciliation"
-VERSION = b"reconcile:1"
+VERSION = b"reconcile:2"
 DATASET_INGESTERS = ("govuk", "ods", "gmpp", "lessons")
 _STOP = {"and", "of", "for", "the", "in", "on", "at", "to", "a"}
 _TRUST_SUFFIX = re.compile(r"\s(?:nhs\s)?(?:foundation\s)?trust$")
+# A normalised NHS trust name: "… NHS Trust", "… NHS Foundation Trust", "… NHS FT", and "… National Health
+# Service Trust" (as ODS writes Portsmouth's and GOV.UK NHS Direct's).
+_NHS_TRUST_NAME = re.compile(
+    r"^(?P<core>.+?)\s(?:nhs|national health service)\s(?:(?P<foundation>foundation\s)?trust|(?P<ft>f)t)$")
+ORG = "http://www.w3.org/ns/org#"
+
+
+@dataclass(frozen=True)
+class Collective:
+    """A curated body that stands for many bodies taken together, and which records are its members."""
+
+    key: str  # the curated body's key
+    member_kind: str  # body kind of its members (body-kind/<notation>)
+    country: str  # the members are the trusts of this country …
+    outside: dict[str, str]  # … so an ODS national grouping beginning with one of these is not a member
+
+
+NHS_TRUSTS = Collective("nhs-trusts", "trust", "England", {"W": "Wales"})
 
 
 @dataclass
@@ -52,6 +76,10 @@ class Record:
     govuk_slug: str = ""
     ods_code: str = ""
     gmpp_id: str = ""
+    kind: str = ""  # body kind notation (trust, executive-ndpb…)
+    region_code: str = ""  # ODS national grouping (Y56…, W00)
+    region: str = ""
+    end: str = ""
 
     def brief(self) -> dict[str, str]:
         return {"iri": self.iri, "label": self.label, "source": self.source}
@@ -75,19 +103,30 @@ class Ambiguity:
 
 
 @dataclass
+class NotMember:
+    subject: dict[str, str]
+    reason: str  # outside-england
+    detail: str
+
+
+@dataclass
 class Reconciliation:
     matches: list[Match]
     ambiguous: list[Ambiguity]
     records: dict[str, int]  # records considered, per source
     unmatched: list[dict[str, str]] = field(default_factory=list)  # identifiers that name nothing elsewhere
+    memberships: list[Match] = field(default_factory=list)  # org:memberOf the collective
+    not_members: list[NotMember] = field(default_factory=list)
+    collective: dict[str, str] | None = None  # the collective body, when the store holds it
 
     def as_dict(self) -> dict[str, Any]:
-        by_reason: dict[str, int] = defaultdict(int)
-        for m in self.matches:
-            by_reason[m.reason] += 1
-        return {"records": self.records, "links": len(self.matches), "by_reason": dict(sorted(by_reason.items())),
+        return {"records": self.records, "links": len(self.matches), "by_reason": _count(self.matches),
                 "matches": [asdict(m) for m in self.matches], "ambiguous": [asdict(a) for a in self.ambiguous],
-                "unmatched_identifiers": self.unmatched}
+                "unmatched_identifiers": self.unmatched,
+                "collective": self.collective, "members": len(self.memberships),
+                "membership_by_reason": _count(self.memberships),
+                "memberships": [asdict(m) for m in self.memberships],
+                "not_members": [asdict(n) for n in self.not_members]}
 
     def graph(self) -> Graph:
         g = Graph()
@@ -100,23 +139,41 @@ class Reconciliation:
         add(doc, "gk:publisherName", "GovKG (govkg reconcile)")
         add(doc, "gk:sourceKind", "other")
         add(doc, "gk:reliability", "secondary")
-        summary = ", ".join(f"{n} by {r}" for r, n in self.as_dict()["by_reason"].items()) or "none"
-        add(doc, "dcterms:description", f"{len(self.matches)} links ({summary}); {len(self.ambiguous)} ambiguous "
-                                        "candidates left unlinked. `govkg reconcile --report` lists them.")
-        for m in self.matches:
-            pred = URIRef(OWL + "sameAs") if m.link == "owl:sameAs" else URIRef(GK + "sameInitiativeAs")
+        summary = _summary(_count(self.matches))
+        members = (f"; {len(self.memberships)} org:memberOf links to the collective “{self.collective['label']}” "
+                   f"({_summary(_count(self.memberships))}), {len(self.not_members)} trusts outside it"
+                   if self.collective else "")
+        add(doc, "dcterms:description", f"{len(self.matches)} links ({summary}){members}; {len(self.ambiguous)} "
+                                        "ambiguous candidates left unlinked. `govkg reconcile --report` lists them.")
+        for m in [*self.matches, *self.memberships]:
+            pred = URIRef({"owl:sameAs": OWL + "sameAs", "org:memberOf": ORG + "memberOf"}.get(
+                m.link, GK + "sameInitiativeAs"))
             g.add((URIRef(m.subject["iri"]), pred, URIRef(m.target["iri"])))
         return g
 
     def prepared(self) -> Prepared:
         g = self.graph()
-        links = sorted(f"{m.subject['iri']} {m.link} {m.target['iri']}" for m in self.matches)
+        links = sorted(f"{m.subject['iri']} {m.link} {m.target['iri']}" for m in [*self.matches, *self.memberships])
         content_hash = digest(VERSION, "\n".join(links).encode(),
-                              json.dumps([asdict(a) for a in self.ambiguous], sort_keys=True).encode())
-        report = {"links": len(self.matches), "by_reason": self.as_dict()["by_reason"],
-                  "ambiguous": len(self.ambiguous), "records": self.records}
+                              json.dumps([asdict(a) for a in self.ambiguous], sort_keys=True).encode(),
+                              json.dumps([asdict(n) for n in self.not_members], sort_keys=True).encode())
+        report = {"links": len(self.matches), "by_reason": _count(self.matches),
+                  "ambiguous": len(self.ambiguous), "records": self.records,
+                  "members": len(self.memberships), "membership_by_reason": _count(self.memberships),
+                  "not_members": len(self.not_members)}
         return Prepared(KEY, "Reconciliation of curated and dataset records", "govkg reconcile", "reconcile",
                         content_hash, graph=g, report=report)
+
+
+def _count(links: list[Match]) -> dict[str, int]:
+    by_reason: dict[str, int] = defaultdict(int)
+    for m in links:
+        by_reason[m.reason] += 1
+    return dict(sorted(by_reason.items()))
+
+
+def _summary(by_reason: dict[str, int]) -> str:
+    return ", ".join(f"{n} by {r}" for r, n in by_reason.items()) or "none"
 
 
 # ------------------------------------------------------------------------------------------- names
@@ -129,8 +186,18 @@ def normalise(name: str) -> str:
 
 def core_name(name: str) -> str:
     """A normalised name without an NHS trust suffix ('Public Health Wales NHS Trust' → 'public health wales')."""
-    core = _TRUST_SUFFIX.sub("", name)
+    core = _TRUST_SUFFIX.sub("", trust_name(name))
     return core if core != name and len(core.split()) >= 2 else ""
+
+
+def trust_name(name: str) -> str:
+    """The usual form of a normalised NHS trust name: 'National Health Service Trust' → 'nhs trust', 'NHS FT' →
+    'nhs foundation trust', 'Saint' → 'st'; any other name is returned as it is."""
+    found = _NHS_TRUST_NAME.match(name)
+    if not found:
+        return name
+    core = re.sub(r"\bsaint\b", "st", found["core"])
+    return f"{core} nhs {'foundation ' if found['foundation'] or found['ft'] else ''}trust"
 
 
 def spells(abbreviation: str, words: list[str]) -> bool:
@@ -172,12 +239,14 @@ def _records(store: Store) -> tuple[dict[str, Record], dict[str, Record]]:
         target = bodies if row["t"] == GK + "Body" else initiatives
         target.setdefault(row["s"], Record(row["s"], src.key, group))
     for prop, attr in (("rdfs:label", "label"), ("skos:altLabel", "alt"), ("gk:abbreviation", "abbr"),
-                       ("gk:govukSlug", "govuk_slug"), ("gk:odsCode", "ods_code"), ("gk:gmppId", "gmpp_id")):
+                       ("gk:govukSlug", "govuk_slug"), ("gk:odsCode", "ods_code"), ("gk:gmppId", "gmpp_id"),
+                       ("gk:bodyKind/skos:notation", "kind"), ("gk:regionCode", "region_code"),
+                       ("gk:region", "region"), ("gk:endDate", "end")):
         for row in store.select(f"SELECT ?s ?v WHERE {{ ?s {prop} ?v }}"):
             rec = bodies.get(row["s"]) or initiatives.get(row["s"])
-            if rec is None or not isinstance(row["v"], str):
+            if rec is None or row["v"] is None:
                 continue
-            value = row["v"].strip()
+            value = str(row["v"]).strip()
             if attr == "label":
                 rec.label = rec.label or value
                 _add_name(rec, value)
@@ -194,6 +263,7 @@ def _add_name(rec: Record, name: str) -> None:
     norm = normalise(name)
     if norm:
         rec.names.add(norm)
+        rec.names.add(trust_name(norm))  # 'x nhs ft' and 'x national health service trust' as usually written
     if re.fullmatch(r"[A-Z][A-Z&]{1,7}", name):  # a label that is itself an acronym, like JPL
         rec.abbreviations.add(name)
     elif norm:
@@ -254,7 +324,9 @@ def reconcile(store: Store) -> Reconciliation:
     counts: dict[str, int] = defaultdict(int)
     for rec in [*bodies.values(), *initiatives.values()]:
         counts[rec.source] += 1
-    return Reconciliation(matches, _distinct(ambiguous), dict(sorted(counts.items())), unmatched)
+    result = Reconciliation(matches, _distinct(ambiguous), dict(sorted(counts.items())), unmatched)
+    _members(result, NHS_TRUSTS, bodies, clusters, _source_of(bodies, "ods"), _source_of(bodies, "govuk"))
+    return result
 
 
 def _distinct(ambiguous: list[Ambiguity]) -> list[Ambiguity]:
@@ -379,12 +451,78 @@ def _initiatives(records: list[Record], link: Any, ambiguous: list[Ambiguity]) -
                                        f"{len(found)} GMPP projects have ids beginning {rec.gmpp_id}"))
 
 
+# ------------------------------------------------------------------------------------------- membership
+def _members(result: Reconciliation, collective: Collective, bodies: dict[str, Record], clusters: _Clusters,
+             ods_group: str, govuk_group: str) -> None:
+    """Link every record that is one of the collective's members to it (``org:memberOf``), with its reason.
+
+    A record's own evidence comes first: an ODS trust record (a member unless its national grouping is outside
+    the country), a body of the members' kind, a GOV.UK title that names an NHS trust. Then each record that is
+    ``owl:sameAs`` one with evidence takes it on; a body that ODS places outside the country is not a member
+    under any of its records."""
+    whole = next((r for r in bodies.values() if r.group == "curated" and r.iri == str(iri("body", collective.key))),
+                 None)
+    if whole is None:
+        return
+    result.collective = whole.brief()
+    home = clusters.find(whole.iri)
+    own: dict[str, tuple[bool, str, str]] = {}  # iri → (member?, reason, detail)
+    for rec in bodies.values():
+        if clusters.find(rec.iri) == home:
+            continue
+        if rec.group == ods_group and rec.ods_code and rec.kind == collective.member_kind:
+            away = next((c for p, c in collective.outside.items() if rec.region_code.upper().startswith(p)), "")
+            where = f"{rec.region or 'unknown'} ({rec.region_code or 'no code'})"
+            if away:
+                own[rec.iri] = (False, f"outside-{collective.country.lower()}",
+                                f"ODS record type: NHS trust, region {where}: a trust in {away}, and the collective "
+                                f"is the trusts in {collective.country}")
+            else:
+                own[rec.iri] = (True, "ods-trust", f"ODS record type: NHS trust, ODS code {rec.ods_code}, region "
+                                                   f"{where}{_closed(rec)}")
+        elif rec.kind == collective.member_kind:
+            own[rec.iri] = (True, "body-kind", f"body kind {rec.kind} in {rec.source}{_closed(rec)}")
+        elif rec.group == govuk_group and any(_NHS_TRUST_NAME.match(n) for n in rec.names):
+            own[rec.iri] = (True, "govuk-title", f"the GOV.UK title “{rec.label}” names an NHS trust; no ODS record "
+                                                 f"is linked to it, so its country is not checked{_closed(rec)}")
+    evidence: dict[str, list[Record]] = defaultdict(list)  # cluster → records with evidence, ODS first
+    for record_iri in sorted(own, key=lambda i: (bodies[i].group != ods_group, i)):
+        evidence[clusters.find(record_iri)].append(bodies[record_iri])
+    for rec in sorted(bodies.values(), key=lambda r: r.iri):
+        root = clusters.find(rec.iri)
+        if root not in evidence:
+            continue
+        against = [r for r in evidence[root] if not own[r.iri][0]]
+        first = (against or evidence[root])[0]  # ODS speaks for the body when it holds it
+        agrees = rec.iri in own and own[rec.iri][0] == own[first.iri][0]
+        if rec is first or (agrees and first.group != ods_group):
+            reason, detail = own[rec.iri][1:]
+        else:
+            reason = own[first.iri][1] if against else "same-as-member"
+            detail = f"same body (owl:sameAs) as {_who(first.brief())}: {own[first.iri][2]}"
+        if against:
+            result.not_members.append(NotMember(rec.brief(), reason, detail))
+        else:
+            result.memberships.append(Match(rec.brief(), whole.brief(), "org:memberOf", reason, detail))
+    result.memberships.sort(key=lambda m: (m.reason, m.subject["label"], m.subject["iri"]))
+    result.not_members.sort(key=lambda n: (n.subject["label"], n.subject["iri"]))
+
+
+def _closed(rec: Record) -> str:
+    return f"; closed {rec.end}, a member until then" if rec.end else ""
+
+
 def render(result: Reconciliation, *, full: bool) -> Iterable[str]:
     """Lines for the command line: a summary, and with ``full`` every match and ambiguity."""
     data = result.as_dict()
     reasons = ", ".join(f"{n} by {r}" for r, n in data["by_reason"].items()) or "none"
     yield f"{sum(result.records.values()):,} records from {len(result.records)} sources; " \
           f"{len(result.matches)} links ({reasons}); {len(result.ambiguous)} ambiguous"
+    if result.collective:
+        yield f"{len(result.memberships)} members of {_who(result.collective)} by org:memberOf " \
+              f"({_summary(data['membership_by_reason'])}); {len(result.not_members)} trusts not members"
+    else:
+        yield f"no membership links: the collective body id:body/{NHS_TRUSTS.key} is not in the store"
     if not full:
         return
     yield ""
@@ -399,6 +537,17 @@ def render(result: Reconciliation, *, full: bool) -> Iterable[str]:
         yield f"  {_who(a.subject)}: {a.reason}: {a.detail}"
         for c in a.candidates:
             yield f"        ?  {_who(c)}"
+    if result.collective:
+        yield ""
+        yield f"Members of {_who(result.collective)} ({len(result.memberships)}):"
+        for m in result.memberships:
+            yield f"  org:memberOf  {_who(m.subject)}"
+            yield f"        because: {m.reason}: {m.detail}"
+        yield ""
+        yield f"Not members ({len(result.not_members)}):"
+        for n in result.not_members:
+            yield f"  {_who(n.subject)}"
+            yield f"        because: {n.reason}: {n.detail}"
     if result.unmatched:
         yield ""
         yield f"Identifiers not in the register ({len(result.unmatched)}):"
@@ -411,4 +560,4 @@ def _who(rec: dict[str, str]) -> str:
     return f"{shorten(rec['iri'])} “{rec['label']}” [{rec['source']}]"
 
 
-__all__ = ["Reconciliation", "reconcile", "render"]
+__all__ = ["NHS_TRUSTS", "Collective", "Reconciliation", "reconcile", "render", "trust_name"]

@@ -297,9 +297,23 @@ class Store:
 
 class StagingBase:
     """A set of staged sources used as a context manager: committed when the block ends normally, aborted
-    (the staged graphs dropped) when it raises. Subclasses write ``_commit`` and ``_abort``."""
+    (the staged graphs dropped) when it raises. Subclasses write ``put``, ``remove``, ``_commit``, ``_abort``,
+    ``_sources`` (the catalog it stages against), ``_ask`` and ``_select_over`` (queries over given graphs).
+
+    Before the switch, :meth:`derive` brings the derived views (graph/derived.py) up to date with what is
+    being committed, so sources and views always change together."""
 
     _done = False
+    _derived = False
+    staged: list[StagedSource]
+    removed: list[str]
+
+    def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
+        raise NotImplementedError
+
+    def remove(self, key: str) -> None:
+        self.removed.append(key)
 
     def _commit(self) -> None:
         raise NotImplementedError
@@ -307,9 +321,64 @@ class StagingBase:
     def _abort(self) -> None:
         raise NotImplementedError
 
+    def _sources(self) -> dict[str, SourceRecord]:
+        raise NotImplementedError
+
+    def _ask(self, sparql: str) -> bool:
+        raise NotImplementedError
+
+    def _select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def preview_graphs(self) -> list[str]:
+        """The graphs that will be live after the commit (the derived view's own graph left out)."""
+        from graph.derived import DERIVED_KEY
+
+        replaced = {s.key for s in self.staged} | set(self.removed) | {DERIVED_KEY}
+        live = [r.graph for k, r in self._sources().items() if k not in replaced]
+        return live + [s.graph.value for s in self.staged if s.key != DERIVED_KEY]
+
+    def preview_select(self, sparql: str) -> list[dict[str, Any]]:
+        """A SELECT's rows (plain Python values) over the graphs as they will be after the commit."""
+        return self._select_over(sparql, self.preview_graphs())
+
+    def derive(self) -> dict[str, int] | None:
+        """Recompute the derived views when what is staged or removed can change them (at most once).
+        Returns the view's counts when it was recomputed, else None."""
+        from graph import derived
+
+        if self._derived:
+            return None
+        self._derived = True
+        sources = self._sources()
+        keys = {s.key for s in self.staged} | set(self.removed)
+        if derived.DERIVED_KEY in keys:
+            return None  # the caller writes the view itself
+        touched = [s.graph.value for s in self.staged] + [sources[k].graph for k in keys if k in sources]
+        has_view = derived.DERIVED_KEY in sources
+        if not any(self._ask(derived.trigger_ask(g)) for g in touched):
+            if has_view:
+                return None
+            graphs = self.preview_graphs()  # no view yet (a store written before views existed)
+            if not graphs or not self._select_over(derived.ANY_ACCOUNTABILITY, graphs):
+                return None
+        data, counts = derived.compute(self.preview_select)
+        if counts["accountabilities"] == 0:
+            if has_view:
+                self.remove(derived.DERIVED_KEY)
+            return counts
+        digest = derived.content_hash(data)
+        if not has_view or sources[derived.DERIVED_KEY].content_hash != digest:
+            self.put(derived.DERIVED_KEY, data, content_hash=digest, origin="graph/derived.py",
+                     ingester=derived.DERIVED_INGESTER, title=derived.DERIVED_TITLE,
+                     report=json.dumps(counts))
+        return counts
+
     def commit(self) -> None:
         try:
-            self._commit()
+            self.derive()
+            if self.staged or self.removed:
+                self._commit()
         except BaseException:
             self.abort()
             raise
@@ -368,11 +437,22 @@ class Staging(StagingBase):
         staged.triples = _count_graph(inner, staged.graph)
         return staged
 
-    def remove(self, key: str) -> None:
-        self.removed.append(key)
-
     def _commit(self) -> None:
         self.store._commit(self.staged, self.removed)
+
+    def _sources(self) -> dict[str, SourceRecord]:
+        return self.store.sources()
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self.store.oxigraph.query(sparql, prefixes=PREFIXES))
+
+    def _select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
+        named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in graphs]
+        raw = self.store.oxigraph.query(sparql, prefixes=PREFIXES, default_graph=default, named_graphs=named)
+        assert isinstance(raw, ox.QuerySolutions)
+        names = [v.value for v in raw.variables]
+        return [{n: py_value(sol[n]) for n in names} for sol in raw]
 
     def _abort(self) -> None:
         for s in self.staged:

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from graph.backends import Backend
+from graph.derived import DERIVED_KEY
 from graph.errors import InputError
 from graph.namespaces import ID, slug
 from graph.store import RDF_FORMATS
@@ -289,7 +290,7 @@ def ingest(
     say(f"validating {len(changed)} changed source(s) against the SHACL shapes")
     check_shapes(store, changed)
     outcomes = [SourceOutcome(p.key, "unchanged", current[p.key].triples) for p in prepared if p not in changed]
-    if changed:
+    if changed or DERIVED_KEY not in current:  # (a store written before derived views gets them now)
         with store.staging() as stage:
             for p in changed:
                 say(f"writing {p.key}")
@@ -299,6 +300,15 @@ def ingest(
                 status = "replaced" if p.key in current else "added"
                 note = p.skipped_note
                 outcomes.append(SourceOutcome(p.key, status, staged.triples, note))
+            say("working out accountability overlaps and gaps")
+            counts = stage.derive()
+            view = next((s for s in stage.staged if s.key == DERIVED_KEY), None)
+            if view is not None and counts is not None:
+                outcomes.append(SourceOutcome(
+                    DERIVED_KEY, "replaced" if DERIVED_KEY in current else "added", view.triples,
+                    f"derived: {counts['overlaps']} overlaps, {counts['gaps']} gap years"))
+            elif DERIVED_KEY in stage.removed:
+                outcomes.append(SourceOutcome(DERIVED_KEY, "removed", 0, "no accountabilities left"))
             say("switching the catalog")
     outcomes.sort(key=lambda o: o.key)
     return Summary(outcomes, time.perf_counter() - started, store.triple_count())

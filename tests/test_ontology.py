@@ -202,7 +202,7 @@ EXPECTED_CLASSES = {
     "Initiative", "Programme", "Project", "Body", "Post", "Person", "Tenure", "Accountability", "Scope",
     "LineageEvent", "Lesson", "Theme", "Finding", "Recommendation", "Target", "Figure", "SourceDocument",
     "Evidence", "BodyKind", "AccountabilityKind", "LineageKind", "RecommendationStatus", "TargetStatus",
-    "Unit",
+    "Unit", "AccountabilityOverlap", "AccountabilityGap",
 }  # fmt: skip
 
 

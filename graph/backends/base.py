@@ -36,6 +36,13 @@ class BackendStaging(Protocol):
         """Remove source ``key`` at the commit."""
         ...
 
+    staged: list[StagedSource]
+    removed: list[str]
+
+    def derive(self) -> dict[str, int] | None:
+        """Bring the derived views (graph/derived.py) up to date with what is staged; once per staging."""
+        ...
+
     def commit(self) -> None:
         """Make every staged graph live and every removal effective, in one atomic switch."""
         ...

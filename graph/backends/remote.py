@@ -340,6 +340,12 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
         result.seconds = time.perf_counter() - started
         return result
 
+    def select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
+        """A SELECT's rows (plain Python values) over the given graphs as the default graph."""
+        resp = self._post_query(with_prefixes(sparql), graphs or [NO_GRAPH], _RESULTS_ACCEPT)
+        res = parse_answer(resp.body, resp.content_type, None)
+        return [{v: py_value(t) for v, t in zip(res.variables, row, strict=True)} for row in res.rows]
+
     def select(self, sparql: str) -> list[dict[str, Any]]:
         res = self.query(sparql)
         return [{v: py_value(t) for v, t in zip(res.variables, row, strict=True)} for row in res.rows]

@@ -6,13 +6,13 @@ See graph/backends/remote.py for the design (pending marks, the guarded catalog 
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from graph.errors import StoreError
 from graph.namespaces import GRAPH
-from graph.store import StagedSource, StagingBase
+from graph.store import SourceRecord, StagedSource, StagingBase
 
 if TYPE_CHECKING:
     from graph.backends.remote import RemoteBackend
@@ -50,11 +50,17 @@ class RemoteStaging(StagingBase):
         staged.triples = self.backend._count(graph.value)
         return staged
 
-    def remove(self, key: str) -> None:
-        self.removed.append(key)
-
     def _commit(self) -> None:
         self.backend._commit(self.staged, self.removed, self.version)
+
+    def _sources(self) -> dict[str, SourceRecord]:
+        return self.backend.sources()
+
+    def _ask(self, sparql: str) -> bool:
+        return self.backend._ask(sparql)
+
+    def _select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
+        return self.backend.select_over(sparql, graphs)
 
     def _abort(self) -> None:
         graphs = [s.graph.value for s in self.staged]

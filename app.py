@@ -1,5 +1,6 @@
-"""GovKG explorer: `streamlit run app.py`. Reads the settings, opens the store read-only (ingesting the
-bundled data first when it is empty) and shows the view the URL names. Pages are in explorer/pages."""
+"""GovKG explorer: `streamlit run app.py`. Reads the settings, opens the store read-only — the embedded store
+folder or a SPARQL server (GOVKG_BACKEND) — ingesting the bundled data first when it is empty, and shows the
+view the URL names. Pages are in explorer/pages."""
 
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ def main() -> None:
     except GovKGError as exc:
         show_error(exc, "The settings are not valid")
         return
-    if settings.backend != "embedded":
-        st.error("The explorer reads the embedded store only; GOVKG_BACKEND is "
-                 f"{settings.backend!r}. Unset it (or set it to embedded) to open the explorer.")
+    try:
+        found = store_state(settings)
+    except GovKGError as exc:
+        show_error(exc, "The store cannot be read")
         return
-    found = store_state(settings)
     if found == "not a folder":
         st.error(f"The store path {settings.store} is a file, not a folder. Point GOVKG_STORE at a folder "
                  "(a new one is created and filled with the bundled data).")
@@ -61,8 +62,9 @@ def sidebar(ctx: Explorer) -> str:
                              on_change=_switched)
         st.divider()
         sources = ctx.store.sources()
-        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples in the store (read-only)",
-                   help=f"The embedded store at {ctx.path} (the GOVKG_STORE setting).")
+        where = "on the SPARQL server" if ctx.remote else "in the store"
+        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples {where} (read-only)",
+                   help=ctx.describe())
         st.caption("Every view's address (in the address bar) is a link that restores it.")
     state.put(view=view)
     return view

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graph.backends import Backend
 from graph.errors import InputError, NotFoundError
 from graph.namespaces import GK, ID, PREFIXES
-from graph.store import Store
 
 RDFS = PREFIXES["rdfs"]
 SKOS = PREFIXES["skos"]
@@ -277,7 +277,7 @@ class GovernanceData:
 
     # ------------------------------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, store: Store) -> GovernanceData:
+    def load(cls, store: Backend) -> GovernanceData:
         """Read the records from the live graphs of ``store``."""
         values = " ".join(f"<{c}>" for c in _CLASSES)
         rows = store.select(f"SELECT ?s ?t ?p ?o WHERE {{ VALUES ?t {{ {values} }} ?s a ?t ; ?p ?o }}")

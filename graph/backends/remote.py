@@ -26,6 +26,7 @@ pyoxigraph, so rows hold the same term types as the embedded store's.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -38,7 +39,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
-from graph.backends.http import HttpClient, Response
+from graph.backends.http import HttpClient, Response, ServerTimeout
 from graph.backends.sparql import FROM_CLAUSE, parse_answer, query_form, with_prefixes
 from graph.errors import QueryError, SettingsError, StoreError
 from graph.namespaces import CATALOG_GRAPH, PREFIXES
@@ -111,7 +112,8 @@ class RemoteBackend:
     def open(self) -> RemoteBackend:
         """Check that the server answers; for a writer, create the catalog's version and collect garbage."""
         resp = self._post_query("ASK {}", None, _RESULTS_ACCEPT)
-        self.server = resp.headers.get("server", "")
+        self.server = resp.headers.get("server", "") or (
+            "Apache Jena Fuseki" if "fuseki-request-id" in resp.headers else "")  # Fuseki sends no Server header
         if not self.read_only:
             self._update(f"INSERT {{ GRAPH {_iri(self.catalog)} {{ {_iri(self.catalog)} <{CAT}version> 0 }} }} "
                          f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_iri(self.catalog)} "
@@ -129,17 +131,35 @@ class RemoteBackend:
         self.close()
 
     # ------------------------------------------------------------------ HTTP
-    def _post_query(self, sparql: str, dataset: list[str] | None, accept: str) -> Response:
+    def _post_query(self, sparql: str, dataset: list[str] | None, accept: str, *,
+                    timeout: float | None = None) -> Response:
         params: list[tuple[str, str]] = [("query", sparql)]
         if dataset is not None:
             params += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
+        if timeout is not None:
+            params += self._timeout_params(timeout)
         resp = self._http.request("POST", self.query_url, body=urlencode(params).encode("utf-8"), headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, timeout=timeout)
+        if timeout is not None and (resp.headers.get("x-sql-state") == "S1TAT" or (
+                resp.status == 503 and b"timed out" in resp.body[:200].lower())):
+            raise ServerTimeout(f"the SPARQL server at {self.query_url} stopped the query after {timeout:g} s",
+                                hint="narrow the query or raise GOVKG_QUERY_TIMEOUT")
         if resp.status >= 400:
             if resp.status == 400:
                 raise QueryError(f"the SPARQL server refused the query: {resp.text()}")
             raise StoreError(f"the SPARQL server at {self.query_url} answered {resp.status}: {resp.text()}")
         return resp
+
+    def _timeout_params(self, seconds: float) -> list[tuple[str, str]]:
+        """The protocol parameter that makes the server itself stop a query after ``seconds``, for the servers
+        known to take one (Fuseki: seconds; Virtuoso: milliseconds, answering what it found with
+        ``X-SQL-State: S1TAT``). Other servers get none: the HTTP timeout stops the wait, not their work."""
+        name = self.server.lower()
+        if "virtuoso" in name:
+            return [("timeout", str(max(1, round(seconds * 1000))))]
+        if "fuseki" in name:
+            return [("timeout", str(max(1, math.ceil(seconds))))]  # whole seconds: "0.5" is refused
+        return []
 
     def _update(self, sparql: str) -> None:
         if self.read_only:
@@ -193,6 +213,11 @@ class RemoteBackend:
                 data.setdefault("report", "")
                 records[data["key"]] = SourceRecord(**data)
         return CatalogState(dict(sorted(records.items())), version, commit, pending)
+
+    def refresh(self) -> dict[str, SourceRecord]:
+        """Read the catalog from the server again: the live sources as the last commit, by any writer, left them."""
+        self._sources = self._catalog().sources
+        return self._sources
 
     def catalog_version(self) -> int:
         """The catalog's version on the server: it changes with every commit (a cache key for readers)."""
@@ -327,13 +352,15 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
     def live_graphs(self) -> list[str]:
         return [s.graph for s in self.sources().values()]
 
-    def query(self, sparql: str, *, limit: int | None = None) -> QueryResult:
-        """Run a SPARQL query over the live graphs; rows beyond ``limit`` are cut and reported."""
+    def query(self, sparql: str, *, limit: int | None = None, timeout: float | None = None) -> QueryResult:
+        """Run a SPARQL query over the live graphs; rows beyond ``limit`` are cut and reported. ``timeout``
+        (seconds) bounds the wait, and the server's own work where it takes a timeout parameter (Fuseki,
+        Virtuoso); past it :class:`~graph.backends.http.ServerTimeout` is raised."""
         started = time.perf_counter()
         form = query_form(sparql)
         accept = _GRAPH_ACCEPT if form in ("construct", "describe") else _RESULTS_ACCEPT
         dataset = None if FROM_CLAUSE.search(sparql) else (self.live_graphs() or [NO_GRAPH])
-        resp = self._post_query(with_prefixes(sparql), dataset, accept)
+        resp = self._post_query(with_prefixes(sparql), dataset, accept, timeout=timeout)
         cap = resp.headers.get("x-sparql-maxrows")
         result = parse_answer(resp.body, resp.content_type, limit,
                               server_cap=int(cap) if cap and cap.isdigit() else None)

@@ -10,8 +10,8 @@ from typing import Any
 
 from graph.analytics.data import Body, GovernanceData, LineageStep
 from graph.analytics.lines import Lines
+from graph.backends import Backend
 from graph.errors import NotFoundError
-from graph.store import Store
 from graph.views.refs import iri_of, iso, ref_of
 
 
@@ -90,7 +90,7 @@ def _walk(data: GovernanceData, start: str, backwards: bool) -> list[dict[str, A
     return out
 
 
-def body_profile(store: Store, data: GovernanceData, ref: str, *, today: date | None = None) -> BodyProfile:
+def body_profile(store: Backend, data: GovernanceData, ref: str, *, today: date | None = None) -> BodyProfile:
     """Everything the body page shows; NotFoundError for an unknown body."""
     today = today or date.today()
     body = find_body(data, ref)
@@ -143,7 +143,7 @@ def recommendations_to(data: GovernanceData, addressees: set[str], body: str) ->
     return sorted(rows, key=lambda x: (x["date"], x["fact"]))
 
 
-def mentions_of(store: Store, body: str, limit: int = 200) -> list[dict[str, Any]]:
+def mentions_of(store: Backend, body: str, limit: int = 200) -> list[dict[str, Any]]:
     """Passages of ingested documents that name the body: each statement (sentence, list item) that mentions
     it, with the statement's own text (from the document ingester's gk:mentions and gk:evidence)."""
     rows = store.select(f"""
@@ -156,7 +156,7 @@ def mentions_of(store: Store, body: str, limit: int = 200) -> list[dict[str, Any
              "statement kind": r["kind"] or "", "fact": ref_of(r["st"])} for r in rows]
 
 
-def ratings_of(store: Store, body: str) -> list[dict[str, Any]]:
+def ratings_of(store: Backend, body: str) -> list[dict[str, Any]]:
     """Delivery confidence ratings (GMPP data) of projects the body led or reported, by year. A GMPP department
     counts as the body when reconciliation linked them (owl:sameAs) or they share a GOV.UK slug."""
     rows = store.select(f"""

@@ -5,6 +5,9 @@ pyoxigraph cannot cancel a running query, so :class:`WorkerRunner` runs each que
 of the SPARQL endpoint (graph/endpoint/workers.py: read-only store, killed and replaced at the timeout). The
 worker writes the rows as TSV (lossless: terms in N-Triples syntax) and the runner reads them back into a
 :class:`~graph.store.QueryResult`, so graph/results.py writes the CSV and JSON downloads.
+
+On a remote backend :class:`RemoteRunner` sends the query to the SPARQL server with an HTTP timeout equal to
+the console's, and asks the server to stop at that time too (Fuseki and Virtuoso take a timeout parameter).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from graph.backends import Backend
+from graph.backends.http import ServerTimeout
 from graph.errors import QueryError
 from graph.namespaces import ID
 from graph.queries import CannedQuery, Param, canned_queries
 from graph.results import term_json
 from graph.settings import Settings
-from graph.store import QueryResult, Store
+from graph.store import QueryResult
 from graph.views.refs import short
 
 _ACCEPT = "text/tab-separated-values, application/n-triples"
@@ -41,7 +46,7 @@ def examples() -> dict[str, CannedQuery]:
     return canned_queries()
 
 
-def param_choices(store: Store, param: Param) -> dict[str, str]:
+def param_choices(store: Backend, param: Param) -> dict[str, str]:
     """For an ``iri:<kind>`` parameter, the keys of the records of that kind with their labels ({} otherwise)."""
     if not param.type.startswith("iri"):
         return {}
@@ -56,13 +61,34 @@ def param_choices(store: Store, param: Param) -> dict[str, str]:
 class InProcessRunner:
     """Runs queries in this process: fast, but a query that runs long cannot be stopped (tests, fallbacks)."""
 
-    store: Store
+    store: Backend
 
     def run(self, sparql: str, *, limit: int, timeout: float) -> QueryResult:
         result = self.store.query(sparql, limit=limit)
         if result.seconds > timeout:
             raise QueryTimeout(f"the query took {result.seconds:.1f} s, longer than the {timeout:g} s timeout")
         return result
+
+
+class TimedBackend(Protocol):
+    """A backend whose queries take a timeout (:class:`graph.backends.remote.RemoteBackend`)."""
+
+    def query(self, sparql: str, *, limit: int | None = None, timeout: float | None = None) -> QueryResult: ...
+
+
+@dataclass
+class RemoteRunner:
+    """Runs queries on a remote backend's SPARQL server: the wait ends at the timeout (an HTTP timeout), and
+    so does the server's work where it takes a timeout parameter (Fuseki, Virtuoso). Rows beyond the limit
+    are cut and reported, as by the query workers."""
+
+    backend: TimedBackend
+
+    def run(self, sparql: str, *, limit: int, timeout: float) -> QueryResult:
+        try:
+            return self.backend.query(sparql, limit=limit, timeout=timeout)
+        except ServerTimeout as exc:
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s", hint=exc.hint) from exc
 
 
 class WorkerRunner:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.backends import Backend
 from graph.errors import NotFoundError
-from graph.store import Store
 from graph.views.provenance import documents_of, evidence_of
 from graph.views.refs import iri_of, ref_of
 
@@ -32,7 +32,7 @@ class LessonPage:
     addressed_by: list[dict[str, Any]] = field(default_factory=list)  # recommendations addressing it
 
 
-def lesson_page(store: Store, ref: str) -> LessonPage:
+def lesson_page(store: Backend, ref: str) -> LessonPage:
     """A lesson with everything the lessons view shows about it; NotFoundError if ``ref`` names none."""
     text = ref.strip()
     iri = iri_of(text if "/" in text else f"lesson/{text}")
@@ -84,7 +84,7 @@ def hit_rows(hits: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def filter_choices(store: Store) -> dict[str, dict[str, str]]:
+def filter_choices(store: Backend) -> dict[str, dict[str, str]]:
     """Values the search filters take (key → label): themes, programmes and the bodies that raised or received
     lessons, findings and recommendations."""
     themes = {r["k"]: r["l"] for r in store.select(
@@ -99,7 +99,7 @@ def filter_choices(store: Store) -> dict[str, dict[str, str]]:
     return {"theme": themes, "programme": programmes, "body": bodies}
 
 
-def theme_counts(store: Store, highlight: set[str] | None = None) -> list[dict[str, Any]]:
+def theme_counts(store: Backend, highlight: set[str] | None = None) -> list[dict[str, Any]]:
     """Lessons per theme (a lesson counts once for each of its themes), with the broader theme, and whether
     the theme is among ``highlight`` (theme labels, e.g. those of the current search hits)."""
     rows = store.select("""

@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.backends import Backend
 from graph.namespaces import PREFIXES
-from graph.store import Store
 from graph.views.refs import iri_of, kind_of, ref_of, short
 
 SKIPPED = tuple(PREFIXES[p] + n for p, n in (
@@ -33,7 +33,7 @@ class Network:
     hidden: int = 0  # neighbours left out by the node cap
 
 
-def _links(store: Store, iri: str) -> list[tuple[str, str, str]]:
+def _links(store: Backend, iri: str) -> list[tuple[str, str, str]]:
     """(subject, predicate, object) links of ``iri`` to other resources, both directions."""
     skipped = ", ".join(f"<{p}>" for p in SKIPPED)
     rows = store.select(f"""
@@ -44,7 +44,7 @@ def _links(store: Store, iri: str) -> list[tuple[str, str, str]]:
     return [(r["s"], r["p"], r["o"]) for r in rows]
 
 
-def neighbourhood(store: Store, centre: str, *, expanded: list[str] | None = None,
+def neighbourhood(store: Backend, centre: str, *, expanded: list[str] | None = None,
                   relations: set[str] | None = None, cap: int = 40) -> Network:
     """The centre (a ref or IRI), the nodes expanded, and their neighbours up to ``cap`` nodes in all.
 
@@ -97,7 +97,7 @@ def _vocabulary(iri: str) -> str:
     return "vocabulary" if any(iri.startswith(ns) for ns in PREFIXES.values()) else "other"
 
 
-def _labels(store: Store, iris: list[str]) -> dict[str, str]:
+def _labels(store: Backend, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)

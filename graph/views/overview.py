@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from graph.analytics.data import GovernanceData
+from graph.backends import Backend
 from graph.stats import stats
-from graph.store import Store
 from graph.views.refs import iso, ref_of
 
 # Licences of the publishers in the README's "Data sources and licences" table, for sources that do not state
@@ -41,7 +41,7 @@ def licence_of(publisher: str, reliability: str, stated: str = "") -> tuple[str,
     return (SECONDARY, "secondary") if reliability == "secondary" else ("not stated", "unknown")
 
 
-def counts(store: Store) -> dict[str, Any]:
+def counts(store: Backend) -> dict[str, Any]:
     """Triples, sources and the number of records of each main kind (zero when absent)."""
     found = stats(store)
     classes = found["classes"]
@@ -50,14 +50,14 @@ def counts(store: Store) -> dict[str, Any]:
             "classes": classes}
 
 
-def ingested_sources(store: Store) -> list[dict[str, Any]]:
+def ingested_sources(store: Backend) -> list[dict[str, Any]]:
     """The store's catalog: each ingested source with its origin, ingester, triples and ingest time."""
     return [{"source": s.key, "title": s.title, "ingester": s.ingester, "triples": s.triples,
              "ingested at": s.ingested_at.replace("T", " ").replace("+00:00", " UTC"), "origin": s.origin}
             for s in store.sources().values()]
 
 
-def source_documents(store: Store) -> list[dict[str, Any]]:
+def source_documents(store: Backend) -> list[dict[str, Any]]:
     """Every source document with its publisher, date, kind, reliability, licence and how many records cite it."""
     rows = store.select("""
         SELECT ?s ?key ?title ?publisher ?issued ?kind ?reliability ?licence ?url ?identifier
@@ -118,7 +118,7 @@ def timeline(data: GovernanceData, *, today: date | None = None, groups: tuple[s
     return sorted(lanes, key=lambda x: (x.start, x.label))
 
 
-def key_events(store: Store, data: GovernanceData) -> list[dict[str, Any]]:
+def key_events(store: Backend, data: GovernanceData) -> list[dict[str, Any]]:
     """Dated events for the timeline: lineage steps (renamed, merged …) and the main reports published."""
     events = []
     for step in data.lineage:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.backends import Backend
 from graph.entity import entity
 from graph.namespaces import PREFIXES
-from graph.store import Store
 from graph.views.overview import licence_of
 from graph.views.refs import iri_of, ref_of, short
 
@@ -29,7 +29,7 @@ class Provenance:
     ingested_from: list[dict[str, Any]] = field(default_factory=list)  # the catalog sources holding it
 
 
-def provenance(store: Store, ref: str) -> Provenance:
+def provenance(store: Backend, ref: str) -> Provenance:
     """The provenance of the fact ``ref`` names (``kind/key``, a key, a label or an IRI); NotFoundError if none."""
     text = ref.strip()
     ent = entity(store, iri_of(text) if "/" in text and " " not in text else text)
@@ -51,7 +51,7 @@ def provenance(store: Store, ref: str) -> Provenance:
     return out
 
 
-def documents_of(store: Store, iri: str) -> list[dict[str, Any]]:
+def documents_of(store: Backend, iri: str) -> list[dict[str, Any]]:
     """The source documents a record cites (prov:wasDerivedFrom), with publisher, date, licence and URL."""
     rows = store.select(f"""
         SELECT ?s ?key ?title ?publisher ?issued ?identifier ?url ?reliability ?licence ?kind WHERE {{
@@ -71,7 +71,7 @@ def documents_of(store: Store, iri: str) -> list[dict[str, Any]]:
     return out
 
 
-def evidence_of(store: Store, iri: str) -> list[dict[str, Any]]:
+def evidence_of(store: Backend, iri: str) -> list[dict[str, Any]]:
     """Quoted passages behind a record: its own gk:evidence, and that of the statement it was extracted from."""
     rows = store.select(f"""
         SELECT DISTINCT ?e ?quote ?doc ?title ?start ?end ?page ?via WHERE {{

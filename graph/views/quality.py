@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from graph.store import Store
+from graph.backends import Backend
 from graph.views.refs import ref_of, short
 
 CATEGORIES = ("dangling reference", "ambiguous match", "unparsed row", "other problem")
@@ -42,7 +42,7 @@ class ShaclResult(Protocol):
     def value(self) -> str: ...
 
 
-def focus_sources(store: Store, focuses: set[str]) -> dict[str, str]:
+def focus_sources(store: Backend, focuses: set[str]) -> dict[str, str]:
     """The catalog source (key) whose graph holds each focus node."""
     by_graph = {s.graph: s.key for s in store.sources().values()}
     out: dict[str, str] = {}
@@ -77,7 +77,7 @@ def category_of(name: str) -> str:
     return "other problem"
 
 
-def report_rows(store: Store) -> list[dict[str, Any]]:
+def report_rows(store: Backend) -> list[dict[str, Any]]:
     """Every problem listed in the ingest reports of the catalog, one row per entry. A report is a JSON object;
     its list-valued members are problems (except a few that are information), named for what they list, e.g.
     ``dangling_references``, ``ambiguous_names``, ``bad_dates``. Reports cut long lists; ``<name>_total``
@@ -112,7 +112,7 @@ def _describe(entry: Any) -> str:
     return str(entry)
 
 
-def report_summary(store: Store) -> list[dict[str, Any]]:
+def report_summary(store: Backend) -> list[dict[str, Any]]:
     """Per source: its ingester and the number of problems in each category."""
     rows = report_rows(store)
     out = []

@@ -17,7 +17,8 @@ switch* as the sources it changes (see :meth:`graph.store.StagingBase.commit`): 
 or removes a graph with accountabilities, holders' relations or kind notations recomputes the view from the
 graphs as they will be after the switch, and stages the new view with them. A reader never sees sources and
 view out of step, and an interrupted write leaves both as they were. Each derived node cites the
-accountabilities it was derived from (``prov:wasDerivedFrom``).
+accountabilities it was derived from: an overlap by gk:overlapFirst and gk:overlapSecond (sub-properties of
+``prov:wasDerivedFrom``), a gap by ``prov:wasDerivedFrom`` the holdings either side of it.
 
 The canned queries ``accountability-overlaps`` and ``accountability-gaps`` read these nodes; the direct
 formulations over the raw accountabilities are kept in ``tests/fixtures/direct-queries/`` and a test checks
@@ -45,9 +46,13 @@ XSD = PREFIXES["xsd"]
 ORG, PROV, SKOS = PREFIXES["org"], PREFIXES["prov"], PREFIXES["skos"]
 OPEN_END = date(9999, 12, 31)
 
-# A staged or removed graph with any of these can change the view.
+RDFS = PREFIXES["rdfs"]
+
+# A staged or removed graph with any of these can change the view (labels: the overlaps carry their
+# scope's and holders' labels, and are listed in the order of those labels).
 TRIGGERS = (f"{GK}scope", f"{GK}holder", f"{GK}accountabilityKind", f"{GK}startDate", f"{GK}endDate",
-            f"{ORG}postIn", f"{GK}parent", f"{GK}post", f"{GK}person", f"{SKOS}notation")
+            f"{ORG}postIn", f"{GK}parent", f"{GK}post", f"{GK}person", f"{SKOS}notation",
+            f"{RDFS}label", f"{SKOS}prefLabel")
 
 ACCOUNTABILITIES = """SELECT ?a ?scope ?k ?kind ?holder ?start ?end WHERE {
   { SELECT ?a WHERE { ?a a gk:Accountability } }
@@ -186,14 +191,45 @@ def _related(rows: Iterable[dict[str, Any]]) -> set[frozenset[str]]:
     return {frozenset((r["x"], r["y"])) for r in rows if r.get("x") and r.get("y")}
 
 
+def labels(select: Callable[[str], list[dict[str, Any]]], iris: Iterable[str],
+           predicate: str) -> dict[str, tuple[str, str]]:
+    """The ``predicate`` label of each IRI with its language tag (the least one, when there are several)."""
+    out: dict[str, tuple[str, str]] = {}
+    todo = sorted(set(iris))
+    for start in range(0, len(todo), 1000):
+        values = " ".join(f"<{i}>" for i in todo[start:start + 1000])
+        for r in select(f"SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?x {{ {values} }} ?x <{predicate}> ?l }}"):
+            label = (str(r["l"]), str(r.get("lang") or ""))
+            if r["x"] not in out or label < out[r["x"]]:
+                out[r["x"]] = label
+    return out
+
+
+def _order_key(label: tuple[str, str] | None) -> tuple[int, str]:
+    return (0, "") if label is None else (1, label[0])  # SPARQL's ORDER BY puts unbound values first
+
+
 def compute(select: Callable[[str], list[dict[str, Any]]]) -> tuple[bytes, dict[str, int]]:
     """The view as N-Triples (sorted, so the same graph gives the same bytes) and its counts."""
     items = holdings(select(ACCOUNTABILITIES))
     found_overlaps = overlaps(items, _related(select(RELATED))) if items else []
     found_gaps = gaps(items)
+    scope_labels = labels(select, (o.first.scope for o in found_overlaps), f"{SKOS}prefLabel")
+    holder_labels = labels(select, (h for o in found_overlaps for h in (o.first.holder, o.second.holder)),
+                           f"{RDFS}label")
+    # the order of the canned query's listing: scope label, kind, first year, the holders' labels
+    found_overlaps.sort(key=lambda o: (_order_key(scope_labels.get(o.first.scope)), o.first.kind, o.start.year,
+                                       _order_key(holder_labels.get(o.first.holder)),
+                                       _order_key(holder_labels.get(o.second.holder)), o.first.iri, o.second.iri))
     lines: list[str] = []
-    for o in found_overlaps:
+    for position, o in enumerate(found_overlaps, start=1):
         s = f"<{o.iri}>"
+        lines.append(f'{s} <{GK}overlapPosition> "{position}"^^<{XSD}integer> .')
+        for predicate, label in ((f"{GK}overlapScopeLabel", scope_labels.get(o.first.scope)),
+                                 (f"{GK}overlapFirstHolderLabel", holder_labels.get(o.first.holder)),
+                                 (f"{GK}overlapSecondHolderLabel", holder_labels.get(o.second.holder))):
+            if label is not None:
+                lines.append(f"{s} <{predicate}> {_literal(label)} .")
         lines += [f"{s} <{RDF_TYPE}> <{GK}AccountabilityOverlap> .",
                   f"{s} <{GK}overlapScope> <{o.first.scope}> .",
                   f"{s} <{GK}overlapKind> <{o.first.kind_iri}> .",
@@ -201,9 +237,7 @@ def compute(select: Callable[[str], list[dict[str, Any]]]) -> tuple[bytes, dict[
                   f"{s} <{GK}overlapSecond> <{o.second.iri}> .",
                   f"{s} <{GK}overlapFirstHolder> <{o.first.holder}> .",
                   f"{s} <{GK}overlapSecondHolder> <{o.second.holder}> .",
-                  f"{s} <{GK}overlapStart> {_date(o.start)} .",
-                  f"{s} <{PROV}wasDerivedFrom> <{o.first.iri}> .",
-                  f"{s} <{PROV}wasDerivedFrom> <{o.second.iri}> ."]
+                  f"{s} <{GK}overlapStart> {_date(o.start)} ."]
         if o.end != OPEN_END:
             lines.append(f"{s} <{GK}overlapEnd> {_date(o.end)} .")
     for g in found_gaps:
@@ -219,6 +253,12 @@ def compute(select: Callable[[str], list[dict[str, Any]]]) -> tuple[bytes, dict[
     data = ("\n".join(lines) + "\n").encode() if lines else b""
     return data, {"accountabilities": len({h.iri for h in items}), "overlaps": len(found_overlaps),
                   "gaps": len(found_gaps)}
+
+
+def _literal(label: tuple[str, str]) -> str:
+    text, lang = label
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    return f'"{escaped}"@{lang}' if lang else f'"{escaped}"'
 
 
 def _date(d: date) -> str:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -447,12 +448,13 @@ class Staging(StagingBase):
         return bool(self.store.oxigraph.query(sparql, prefixes=PREFIXES))
 
     def _select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
+        """Rows with each value as its IRI or lexical form (None when unbound). The rows travel as TSV
+        written by Oxigraph, which takes about half the time of making a Python term of every value."""
         default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
         named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in graphs]
         raw = self.store.oxigraph.query(sparql, prefixes=PREFIXES, default_graph=default, named_graphs=named)
         assert isinstance(raw, ox.QuerySolutions)
-        names = [v.value for v in raw.variables]
-        return [{n: py_value(sol[n]) for n in names} for sol in raw]
+        return tsv_rows(raw.serialize(format=ox.QueryResultsFormat.TSV) or b"")
 
     def _abort(self) -> None:
         for s in self.staged:
@@ -462,11 +464,46 @@ class Staging(StagingBase):
 
 
 def _parallel_bulk_load(inner: ox.Store, data: bytes, graph: ox.NamedNode) -> None:
-    """Bulk-load N-Triples in two halves on two threads (pyoxigraph releases the GIL while it loads)."""
-    middle = data.find(b"\n", len(data) // 2) + 1 or len(data)
-    parts = [data[:middle], data[middle:]]
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    """Bulk-load N-Triples in parts on parallel threads (pyoxigraph releases the GIL while it loads).
+
+    One part more than there are cores: the parts finish at different times, and a spare part keeps every
+    core busy to the end (measured on 2 cores at 1M triples: 3 parts ~3.7-4.0 s, 2 parts ~4.1-4.6 s)."""
+    count = max(2, min(8, (os.cpu_count() or 1) + 1))
+    cuts = [0]
+    for i in range(1, count):
+        cut = data.find(b"\n", max(cuts[-1], len(data) * i // count)) + 1
+        cuts.append(cut if cut > 0 else len(data))
+    cuts.append(len(data))
+    parts = [data[a:b] for a, b in pairwise(cuts) if b > a]
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
         list(pool.map(lambda part: inner.bulk_load(part, ox.RdfFormat.N_TRIPLES, to_graph=graph), parts))
+
+
+_TSV_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_TSV_CHARS = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _tsv_unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _TSV_CHARS.get(code, code)
+
+
+def _tsv_value(cell: str) -> str | None:
+    if not cell:
+        return None
+    if cell[0] == "<":
+        return cell[1:-1]
+    if cell[0] == '"':
+        lexical = cell[1:cell.rindex('"')]
+        return _TSV_ESCAPE.sub(_tsv_unescape, lexical) if "\\" in lexical else lexical
+    return cell  # a blank node or a bare number or boolean
+
+
+def tsv_rows(data: bytes) -> list[dict[str, Any]]:
+    """SPARQL results TSV as rows of IRIs and lexical forms (None when unbound)."""
+    lines = data.decode("utf-8").split("\n")
+    names = [v[1:] for v in lines[0].split("\t")] if lines and lines[0] else []
+    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines[1:] if line]
 
 
 def _count_graph(inner: ox.Store, graph: ox.NamedNode) -> int:

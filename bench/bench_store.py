@@ -179,7 +179,7 @@ def ingest_store(data: bytes, work: Path, reps: int) -> tuple[dict[str, Any], St
     assert store is not None and folder is not None
     return ({"seconds": statistics.median(times), "runs": times, "open_seconds": statistics.median(opens),
              "cpu_seconds": statistics.median(cpus), "derive_seconds": statistics.median(derives),
-             "derive_cpu_seconds": statistics.median(derive_cpus), "derive_runs": derives, "derived": view,
+             "derive_cpu_seconds": statistics.median(derive_cpus), "derive_runs": derives, "derived": view.counts if view else None,
              "derived_triples": store.sources()[DERIVED_KEY].triples if DERIVED_KEY in store.sources() else 0,
              "triples": staged_triples, "disk_bytes": dir_size(folder)}, store, folder)
 

@@ -79,6 +79,18 @@ class Preview(Protocol):
 
 
 @dataclass(frozen=True)
+class ViewChange:
+    """What :meth:`graph.store.StagingBase.derive` did: ``status`` "written", "removed" or "unchanged"."""
+
+    status: str
+    triples: int
+    counts: dict[str, int]
+
+    def note(self) -> str:
+        return f"derived: {self.counts.get('overlaps', 0)} overlaps, {self.counts.get('gaps', 0)} gap years"
+
+
+@dataclass(frozen=True)
 class Holding:
     iri: str
     scope: str

@@ -32,6 +32,8 @@ from typing import IO, Any, Self
 
 import pyoxigraph as ox
 
+from graph import derived
+from graph.derived import ViewChange
 from graph.errors import QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
 
@@ -333,21 +335,17 @@ class StagingBase:
 
     def preview_graphs(self) -> list[str]:
         """The graphs that will be live after the commit (the derived view's own graph left out)."""
-        from graph.derived import DERIVED_KEY
-
-        replaced = {s.key for s in self.staged} | set(self.removed) | {DERIVED_KEY}
+        replaced = {s.key for s in self.staged} | set(self.removed) | {derived.DERIVED_KEY}
         live = [r.graph for k, r in self._sources().items() if k not in replaced]
-        return live + [s.graph.value for s in self.staged if s.key != DERIVED_KEY]
+        return live + [s.graph.value for s in self.staged if s.key != derived.DERIVED_KEY]
 
     def preview_select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT's rows (plain Python values) over the graphs as they will be after the commit."""
         return self._select_over(sparql, self.preview_graphs())
 
-    def derive(self) -> dict[str, int] | None:
+    def derive(self) -> ViewChange | None:
         """Recompute the derived views when what is staged or removed can change them (at most once).
-        Returns the view's counts when it was recomputed, else None."""
-        from graph import derived
-
+        Returns what happened to the view when it was recomputed, else None."""
         if self._derived:
             return None
         self._derived = True
@@ -367,13 +365,14 @@ class StagingBase:
         if counts["accountabilities"] == 0:
             if has_view:
                 self.remove(derived.DERIVED_KEY)
-            return counts
+                return derived.ViewChange("removed", 0, counts)
+            return None
         digest = derived.content_hash(data)
-        if not has_view or sources[derived.DERIVED_KEY].content_hash != digest:
-            self.put(derived.DERIVED_KEY, data, content_hash=digest, origin="graph/derived.py",
-                     ingester=derived.DERIVED_INGESTER, title=derived.DERIVED_TITLE,
-                     report=json.dumps(counts))
-        return counts
+        if has_view and sources[derived.DERIVED_KEY].content_hash == digest:
+            return derived.ViewChange("unchanged", sources[derived.DERIVED_KEY].triples, counts)
+        staged = self.put(derived.DERIVED_KEY, data, content_hash=digest, origin="graph/derived.py",
+                          ingester=derived.DERIVED_INGESTER, title=derived.DERIVED_TITLE, report=json.dumps(counts))
+        return derived.ViewChange("written", staged.triples, counts)
 
     def commit(self) -> None:
         try:

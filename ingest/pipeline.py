@@ -301,13 +301,11 @@ def ingest(
                 note = p.skipped_note
                 outcomes.append(SourceOutcome(p.key, status, staged.triples, note))
             say("working out accountability overlaps and gaps")
-            counts = stage.derive()
-            view = next((s for s in stage.staged if s.key == DERIVED_KEY), None)
-            if view is not None and counts is not None:
-                outcomes.append(SourceOutcome(
-                    DERIVED_KEY, "replaced" if DERIVED_KEY in current else "added", view.triples,
-                    f"derived: {counts['overlaps']} overlaps, {counts['gaps']} gap years"))
-            elif DERIVED_KEY in stage.removed:
+            view = stage.derive()
+            if view is not None and view.status == "written":
+                outcomes.append(SourceOutcome(DERIVED_KEY, "replaced" if DERIVED_KEY in current else "added",
+                                              view.triples, view.note()))
+            elif view is not None and view.status == "removed":
                 outcomes.append(SourceOutcome(DERIVED_KEY, "removed", 0, "no accountabilities left"))
             say("switching the catalog")
     outcomes.sort(key=lambda o: o.key)

@@ -19,6 +19,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from graph.derived import ViewChange
 from graph.store import QueryResult, SourceRecord, StagedSource
 
 
@@ -36,10 +37,7 @@ class BackendStaging(Protocol):
         """Remove source ``key`` at the commit."""
         ...
 
-    staged: list[StagedSource]
-    removed: list[str]
-
-    def derive(self) -> dict[str, int] | None:
+    def derive(self) -> ViewChange | None:
         """Bring the derived views (graph/derived.py) up to date with what is staged; once per staging."""
         ...
 

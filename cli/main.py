@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.backends import Backend
+from graph.derived import DERIVED_KEY
 from graph.errors import GovKGError, InputError, NotFoundError, QueryError
 from graph.settings import Settings
 
@@ -216,6 +217,9 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         missing = [k for k in args.sources if k not in store.sources()]
         if missing:
             raise NotFoundError(f"no source {', '.join(missing)}", hint="`govkg sources` lists them")
+        if DERIVED_KEY in args.sources:
+            raise InputError(f"{DERIVED_KEY} is worked out from the other sources and kept in step with them",
+                             hint="remove the sources it is derived from (accountabilities) instead")
         removed = store.remove_sources(args.sources)
     for r in removed:
         _out(f"removed {r.key} ({r.triples:,} triples)")

@@ -216,8 +216,11 @@ class Store:
         return Staging(self)
 
     def remove_sources(self, keys: Iterable[str]) -> list[SourceRecord]:
+        """Remove sources in one switch (the derived views brought up to date in the same switch)."""
         records = [self.sources()[k] for k in keys]
-        self._commit(staged=[], removed=[r.key for r in records])
+        with self.staging() as stage:
+            for r in records:
+                stage.remove(r.key)
         return records
 
     def _commit(self, staged: list[StagedSource], removed: list[str]) -> None:

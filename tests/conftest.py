@@ -18,6 +18,8 @@ from ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data" / "curated"
+# the bundled ingest: one source per curated file, the ontology, and the derived accountability views
+BUNDLED_SOURCES = len(list(CURATED.glob("*.yaml"))) + 2
 SHARED = ROOT.parent / "shared"
 
 

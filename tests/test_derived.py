@@ -164,3 +164,21 @@ def test_govkg_ingest_reports_the_view_and_validate_accepts_it(tmp_path: Path) -
     with Store.open(store, read_only=True) as s:
         assert count(s, "AccountabilityOverlap") == len(s.select(direct("accountability-overlaps").bind(
             {"include_shared": "true"})))
+
+
+def test_govkg_remove_keeps_the_view_in_step_and_refuses_to_remove_it(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    assert run_cli("ingest", str(ROOT / "data" / "curated"), store=store).code == 0
+    refused = run_cli("remove", DERIVED_KEY, store=store)
+    assert refused.code == 2 and "worked out from the other sources" in refused.err
+    with Store.open(store, read_only=True) as s:
+        before = s.sources()[DERIVED_KEY]
+    # a scope's label is copied into the overlaps: removing the scopes changes the view in the same switch
+    assert run_cli("remove", "curated-scopes", store=store).code == 0
+    with Store.open(store, read_only=True) as s:
+        after = s.sources()[DERIVED_KEY]
+        assert after.generation == before.generation + 1
+        assert not s.select("SELECT ?o WHERE { ?o gk:overlapScopeLabel ?l }")
+    assert run_cli("remove", "curated-accountabilities", store=store).code == 0
+    with Store.open(store, read_only=True) as s:
+        assert DERIVED_KEY not in s.sources()

@@ -29,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT
+from conftest import BUNDLED_SOURCES, ROOT
 from graph.endpoint import EndpointServer
 from graph.settings import Settings
 from graph.store import Store
@@ -279,7 +279,7 @@ def test_the_store_is_locked_against_writers_while_it_is_served(server: Endpoint
     reader = subprocess.run([sys.executable, "-c", "from graph.store import Store; import sys; "
                              "print(len(Store.open(sys.argv[1], read_only=True).sources()))", str(store_copy)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
-    assert reader.stdout.strip() == "14", reader.stderr  # readers are welcome
+    assert reader.stdout.strip() == str(BUNDLED_SOURCES), reader.stderr  # readers are welcome
 
 
 def test_a_read_only_server_refuses_updates(server: EndpointServer) -> None:
@@ -385,7 +385,7 @@ def test_govkg_serve_starts_answers_and_stops_on_sigterm(bundled_store_path: Pat
         match = re.match(r"GovKG SPARQL endpoint at (http://\S+)/sparql", first)
         assert match, first + (proc.stderr.read() if proc.stderr else "")
         health = call(f"{match.group(1)}/api/health").json()
-        assert health["ok"] and health["sources"] == 14 and health["workers"] == 1
+        assert health["ok"] and health["sources"] == BUNDLED_SOURCES and health["workers"] == 1
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
     finally:

@@ -275,8 +275,11 @@ class RemoteBackend:
         return RemoteStaging(self)
 
     def remove_sources(self, keys: Iterable[str]) -> list[SourceRecord]:
+        """Remove sources in one switch (the derived views brought up to date in the same switch)."""
         records = [self.sources()[k] for k in keys]
-        self._commit([], [r.key for r in records], None)
+        with self.staging() as stage:
+            for r in records:
+                stage.remove(r.key)
         return records
 
     def _upload(self, graph: str, ntriples: bytes) -> None:

@@ -2,7 +2,7 @@
 
     govkg search "suppliers walked away" [-k 10] [--kind lesson] [--theme T] [--mode hybrid|dense|lexical] [--json]
     govkg search --like lesson/accenture-exit-2006
-    govkg eval-search [--set tests/search_eval.yaml] [-v] [--json]
+    govkg eval-search [--set tests/search_eval.yaml] [--split tune|held-out] [-v] [--json]
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
     p.add_argument("--set", dest="eval_set", default=str(EVAL_SET), metavar="FILE",
                    help="the evaluation YAML (default: tests/search_eval.yaml)")
     p.add_argument("--mode", action="append", choices=["hybrid", "dense", "lexical"], help="modes (default: all)")
+    p.add_argument("--split", choices=["tune", "held-out"],
+                   help="only the queries of this part of the set (default: the whole set, and each part)")
     p.add_argument("-v", "--verbose", action="store_true", help="show each query's misses")
     p.add_argument("--json", action="store_true")
     command("eval-search")(cmd_eval_search)
@@ -150,17 +152,29 @@ def cmd_eval_search(args: argparse.Namespace, settings: Settings) -> int:
     from graph.search.evaluation import MRR_DEPTH, RECALL_AT, evaluate, load_eval_set
 
     queries = load_eval_set(Path(args.eval_set))
+    if args.split:
+        queries = [q for q in queries if q.split == args.split]
+        if not queries:
+            raise QueryError(f"no query of {args.eval_set} is in the {args.split!r} part",
+                             hint="mark queries with split: tune or split: held-out")
     modes = tuple(args.mode or ("hybrid", "dense", "lexical"))
     with _open(settings) as store:
         scores = evaluate(_searcher(store, settings), queries, modes)
     if args.json:
-        _out(json.dumps({"set": args.eval_set, "queries": len(queries),
+        _out(json.dumps({"set": args.eval_set, "split": args.split or "all", "queries": len(queries),
                          "modes": [s.as_dict(details=args.verbose) for s in scores]}, indent=2, ensure_ascii=False))
         return 0
-    _out(f"{len(queries)} queries from {args.eval_set}")
-    _out(f"{'mode':<10}{'recall@' + str(RECALL_AT):>10}{'MRR':>8}{'seconds':>10}")
+    parts = {} if args.split else scores[0].parts() if scores else {}
+    counts = ", ".join(f"{len(p.outcomes)} {name}" for name, p in parts.items())
+    _out(f"{len(queries)} queries from {args.eval_set}" + (f" ({args.split} part)" if args.split else "")
+         + (f" ({counts})" if counts else ""))
+    head = f"{'mode':<10}{'recall@' + str(RECALL_AT):>10}{'MRR':>8}"
+    head += "".join(f"{name + ' R@' + str(RECALL_AT):>16}{name + ' MRR':>14}" for name in parts)
+    _out(head + f"{'seconds':>10}")
     for s in scores:
-        _out(f"{s.mode:<10}{s.recall:>10.3f}{s.mrr:>8.3f}{s.seconds:>10.1f}")
+        row = f"{s.mode:<10}{s.recall:>10.3f}{s.mrr:>8.3f}"
+        row += "".join(f"{p.recall:>16.3f}{p.mrr:>14.3f}" for p in s.parts().values()) if parts else ""
+        _out(row + f"{s.seconds:>10.1f}")
     if args.verbose:
         for s in scores:
             _out(f"\n{s.mode}: queries with a relevant item outside the top {RECALL_AT}")

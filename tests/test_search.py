@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
@@ -173,6 +174,70 @@ def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     assert weighted[0][0] == 1
 
 
+def test_the_embedded_whole_text_carries_programmes_and_themes_but_not_a_catch_all_theme() -> None:
+    from graph.search.index import item_units
+    from graph.search.items import Context, Entity, Item, common_themes, context_line
+
+    ctx = Context({"p": Entity("p", "programme", "p", "Records Programme"),
+                   "g": Entity("g", "theme", "g", "Governance"), "u": Entity("u", "theme", "u", "Uncategorised")})
+    items = [Item("a", "a", "lesson", "Owners changed", "The senior owner changed often.", programmes=["p"],
+                  themes=["g", "u"]),
+             *[Item(f"n{i}", f"n{i}", "lesson", "Filed", "A record.", themes=["u"]) for i in range(3)]]
+    common = common_themes(items)
+    assert common == {"u"}  # on 4 of the 4 themed items; Governance on 1
+    line = context_line(items[0], ctx, common)
+    assert line == "Programme: Records Programme. Themes: Governance."
+    assert item_units(items[0], line)[0] == (f"{items[0].document()} {line}", "")
+    assert context_line(items[1], ctx, common) == "" and item_units(items[1])[0][0] == items[1].document()
+
+
+def test_siblings_are_the_nearest_items_of_the_same_document_but_never_of_a_dataset() -> None:
+    from graph.search.index import Siblings, sibling_pairs
+    from graph.search.items import Context, Entity, Item
+
+    ctx = Context({"report": Entity("report", "source", "report", "A report", source_kind="report"),
+                   "data": Entity("data", "source", "data", "A dataset", source_kind="dataset")})
+    items = [Item(str(n), str(n), "lesson", "t", "x", sources=[source]) for n, source in
+             enumerate(["report", "report", "report", "data", "data"])]
+    vectors = np.array([[1, 0], [0.8, 0.6], [-0.6, 0.8], [1, 0], [1, 0]], dtype=np.float32)
+    pairs = sibling_pairs(items, ctx, vectors, n=1, similarity=0.5)
+    assert pairs.tolist() == [[0, 1], [1, 0]]  # 2 is too far from both; 3 and 4 are records of a dataset
+    siblings = Siblings(pairs, len(items))
+    assert siblings.of(0).tolist() == [1] and siblings.of(2).tolist() == [] and len(siblings) == 2
+
+
+def test_a_search_raises_an_items_sibling_beside_it_and_says_so(tmp_path: Path) -> None:
+    """Lexical mode, so no model is needed: the finding shares no word with the query but stands beside its
+    lesson; the dataset's records are not siblings, and a filter still applies to a raised item."""
+    from graph.search import Searcher
+    from graph.search.dense import DenseIndex
+    from graph.search.index import SearchIndex, Unit
+    from graph.search.items import Context, Entity, Item
+    from graph.search.lexical import LexicalIndex
+
+    ctx = Context({"report": Entity("report", "source", "report", "A report", source_kind="report"),
+                   "data": Entity("data", "source", "data", "A dataset", source_kind="dataset")})
+    items = [Item("lesson", "lesson", "lesson", "Owners kept changing", "The senior owner changed every year.",
+                  sources=["report"]),
+             Item("finding", "finding", "finding", "", "Accountability was weak after four heads in four years.",
+                  sources=["report"]),
+             Item("filler", "filler", "finding", "", "Budgets rose.", sources=["report"]),
+             Item("record", "record", "lesson", "Owners changed", "The owner changed.", sources=["data"]),
+             Item("other", "other", "lesson", "", "Valves froze in the cold.", sources=["data"])]
+    pairs = np.array([[0, 1], [1, 0]], dtype=np.int64)
+    dense = DenseIndex(np.eye(len(items), dtype=np.float32), np.arange(len(items)), len(items), exact_limit=100)
+    index = SearchIndex(items, ctx, [Unit(i, "") for i in range(len(items))], dense,
+                        LexicalIndex.build([i.document() for i in items]), "none", "test", sibling_pairs=pairs)
+    searcher = Searcher.from_index(index, Settings.load({"store": str(tmp_path / "store")}, environ={}))
+    hits = searcher.search("owner changed", k=5, mode="lexical").hits
+    assert [h.key for h in hits] == ["record", "lesson", "finding"]  # and no sibling of the dataset's record
+    raised = hits[2]
+    assert raised.why.sibling["key"] == "lesson" and "beside lesson/lesson" in raised.why.summary()
+    assert raised.score == pytest.approx(0.9 * hits[1].score, rel=1e-5) and "lexical" not in raised.scores
+    alone = searcher.search("owner changed", k=5, mode="lexical", filters={"kind": "lesson"}).hits
+    assert [h.key for h in alone] == ["record", "lesson"]
+
+
 def test_sentences_split_on_ends_and_paragraphs_and_keep_fragments() -> None:
     from graph.search.items import sentences
 
@@ -320,8 +385,13 @@ def test_the_index_follows_the_store_and_embeds_only_changed_texts(tmp_path: Pat
     cache = tmp_path / "own-cache"
     with Store.open(path) as store:
         ingest(store, [data])
-        first = Searcher(store, settings_for(path, cache)).refresh()
-        assert first["status"] == "built" and first["embedded"] == first["units"] + len(THEMES)
+        built = Searcher(store, settings_for(path, cache))
+        first = built.refresh()
+        # the items with a programme or theme embed their whole text twice: with their context line, and alone
+        # (the texts alone find their siblings)
+        in_context = sum(1 for i in built.index.items if i.programmes or i.themes)
+        assert in_context == 7 and first["status"] == "built"
+        assert first["embedded"] == first["units"] + len(THEMES) + in_context
         assert (path / "search" / "index" / "CURRENT").is_file()
         again = Searcher(store, settings_for(path, cache)).refresh()
         assert again["status"] == "unchanged"  # read back from disk, nothing embedded
@@ -331,7 +401,8 @@ def test_the_index_follows_the_store_and_embeds_only_changed_texts(tmp_path: Pat
         ingest(store, [data])
         searcher = Searcher(store, settings_for(path, cache))
         report = searcher.refresh()
-        assert report["status"] == "built" and report["embedded"] == 2  # the lesson's whole text and 1 sentence
+        assert report["status"] == "built" and report["embedded"] == 3  # its whole text (with and without its
+        # context line) and 1 sentence
         assert "hand-over costs months" in searcher.search("supplier withdraws", k=1).hits[0].text
 
 
@@ -366,10 +437,25 @@ def test_the_first_search_builds_the_index_and_later_ingests_refresh_it(tmp_path
     assert run_cli("search", "x", "--theme", "nope", store=store).code == 2
     evaluation = tmp_path / "eval.yaml"
     evaluation.write_text(yaml.safe_dump({"queries": [
-        {"query": "A vendor pulled out of its regions halfway through", "relevant": ["lesson/supplier-exit"]},
-        {"query": "the boss keeps changing", "relevant": ["leader-turnover", "recommendation/rec-owner"]}]}))
+        {"query": "A vendor pulled out of its regions halfway through", "relevant": ["lesson/supplier-exit"],
+         "split": "tune"},
+        {"query": "the boss keeps changing", "relevant": ["leader-turnover", "recommendation/rec-owner"],
+         "split": "held-out"}]}))
     scores = run_cli("eval-search", "--set", str(evaluation), store=store)
-    assert scores.code == 0 and all(m in scores.out for m in ("hybrid", "dense", "lexical", "recall@5", "MRR"))
+    assert scores.code == 0 and all(m in scores.out for m in ("hybrid", "dense", "lexical", "recall@5", "MRR",
+                                                             "(1 tune, 1 held-out)", "held-out R@5"))
+    part = run_cli("eval-search", "--set", str(evaluation), "--split", "held-out", "--mode", "lexical", "--json",
+                   store=store)
+    assert part.code == 0, part.err
+    assert json.loads(part.out)["split"] == "held-out" and json.loads(part.out)["queries"] == 1
+    evaluation.write_text(yaml.safe_dump({"queries": [{"query": "x", "relevant": ["lesson/supplier-exit"],
+                                                       "split": "test"}]}))
+    bad = run_cli("eval-search", "--set", str(evaluation), store=store)
+    assert bad.code == 2 and "split must be one of tune, held-out" in bad.err
+    evaluation.write_text(yaml.safe_dump({"queries": [{"query": "x", "relevant": ["lesson/supplier-exit"],
+                                                       "split": "held-out"}]}))
+    none = run_cli("eval-search", "--set", str(evaluation), "--split", "tune", store=store)
+    assert none.code == 2 and "no query" in none.err
     evaluation.write_text(yaml.safe_dump({"queries": [{"query": "x", "relevant": ["lesson/unknown"]}]}))
     assert run_cli("eval-search", "--set", str(evaluation), store=store).code == 2
 

@@ -4,7 +4,11 @@ The set is a YAML file (tests/search_eval.yaml)::
 
     queries:
     - query: Suppliers walked away before delivering
+      split: tune
       relevant: [lesson/accenture-exit-2006, lesson/fujitsu-exit-2008]
+
+``split`` (optional) puts a query in the ``tune`` part, the only one weights and parameters may be chosen on,
+or the ``held-out`` part, which only measures; scores are given for the whole set and for each part.
 
 recall@k is the share of a query's relevant items in its top k (out of at most k relevant items); MRR is the
 mean of 1 / rank of the first relevant item within the top ``MRR_DEPTH`` (0 when none is there).
@@ -21,6 +25,7 @@ from graph.search.searcher import MODES, Searcher
 
 RECALL_AT = 5
 MRR_DEPTH = 20
+SPLITS = ("tune", "held-out")
 
 
 @dataclass
@@ -28,6 +33,7 @@ class EvalQuery:
     query: str
     relevant: list[str]
     line: int = 0
+    split: str = ""  # tune, held-out, or "" (no split given)
 
 
 @dataclass
@@ -38,6 +44,7 @@ class QueryOutcome:
     recall: float
     reciprocal_rank: float
     top: list[str] = field(default_factory=list)
+    split: str = ""
 
 
 @dataclass
@@ -48,10 +55,25 @@ class ModeScores:
     outcomes: list[QueryOutcome]
     seconds: float
 
+    def part_of(self, outcomes: list[QueryOutcome]) -> ModeScores:
+        return scores_of(self.mode, outcomes, self.seconds)
+
+    def part(self, split: str) -> ModeScores:
+        """The scores of the queries of one split (``tune`` or ``held-out``)."""
+        return scores_of(self.mode, [o for o in self.outcomes if o.split == split], self.seconds)
+
+    def parts(self) -> dict[str, ModeScores]:
+        """The scores of each split present (none when no query has a split)."""
+        return {s: self.part(s) for s in SPLITS if any(o.split == s for o in self.outcomes)}
+
     def as_dict(self, *, details: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"mode": self.mode, f"recall@{RECALL_AT}": round(self.recall, 4),
                                "mrr": round(self.mrr, 4), "queries": len(self.outcomes),
                                "seconds": round(self.seconds, 2)}
+        parts = self.parts()
+        if parts:
+            out["splits"] = {name: {f"recall@{RECALL_AT}": round(s.recall, 4), "mrr": round(s.mrr, 4),
+                                    "queries": len(s.outcomes)} for name, s in parts.items()}
         if details:
             out["outcomes"] = [o.__dict__ for o in self.outcomes]
         return out
@@ -77,8 +99,19 @@ def load_eval_set(path: Path) -> list[EvalQuery]:
         relevant = entry.get("relevant")
         if not isinstance(relevant, list) or not relevant or not all(isinstance(r, str) for r in relevant):
             raise InputError(f"query {n} ({entry['query'][:40]!r}) needs a 'relevant' list of items", where=where)
-        out.append(EvalQuery(entry["query"].strip(), relevant))
+        split = entry.get("split", "")
+        if split not in ("", *SPLITS):
+            raise InputError(f"query {n} ({entry['query'][:40]!r}): split must be one of {', '.join(SPLITS)}, "
+                             f"not {split!r}", where=where)
+        out.append(EvalQuery(entry["query"].strip(), relevant, split=split))
     return out
+
+
+def scores_of(mode: str, outcomes: list[QueryOutcome], seconds: float = 0.0) -> ModeScores:
+    """Mean recall@5 and MRR of some outcomes."""
+    n = max(len(outcomes), 1)
+    return ModeScores(mode, sum(o.recall for o in outcomes) / n, sum(o.reciprocal_rank for o in outcomes) / n,
+                      outcomes, seconds)
 
 
 def evaluate(searcher: Searcher, queries: list[EvalQuery], modes: tuple[str, ...] = MODES) -> list[ModeScores]:
@@ -112,9 +145,6 @@ def evaluate(searcher: Searcher, queries: list[EvalQuery], modes: tuple[str, ...
             found = sum(1 for r in ranks.values() if r is not None and r <= RECALL_AT)
             first = min((r for r in ranks.values() if r is not None), default=None)
             outcomes.append(QueryOutcome(q.query, relevant, ranks, found / min(len(relevant), RECALL_AT),
-                                         1.0 / first if first else 0.0, ranking[:RECALL_AT]))
-        n = max(len(outcomes), 1)
-        results.append(ModeScores(mode, sum(o.recall for o in outcomes) / n,
-                                  sum(o.reciprocal_rank for o in outcomes) / n, outcomes,
-                                  time.perf_counter() - started))
+                                         1.0 / first if first else 0.0, ranking[:RECALL_AT], q.split))
+        results.append(scores_of(mode, outcomes, time.perf_counter() - started))
     return results

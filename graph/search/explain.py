@@ -27,6 +27,7 @@ class Why:
     shared_themes: list[dict[str, str]] = field(default_factory=list)
     matched_terms: list[str] = field(default_factory=list)
     best_sentence: str = ""
+    sibling: dict[str, str] = field(default_factory=dict)  # the item of the same source that lent its score
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -39,6 +40,8 @@ class Why:
             parts.append("themes: " + ", ".join(t["label"] for t in self.shared_themes))
         if self.matched_terms:
             parts.append("words: " + ", ".join(self.matched_terms))
+        if self.sibling:
+            parts.append(f"beside {self.sibling['kind']}/{self.sibling['key']} (same source, similar text)")
         return "; ".join(parts)
 
 

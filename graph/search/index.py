@@ -6,11 +6,17 @@ Layout of the search folder (the ``search_dir`` setting; by default ``search/`` 
     embeddings/<model>/vectors.sqlite   the embedding cache: vectors by text hash, for one model
     index/CURRENT                       the name of the live index folder
     index/<fingerprint>/                meta.json items.json context.json units.json vectors.npy
-                                        unit_item.npy theme_vectors.npy [hnsw.faiss] and the BM25 files
+                                        unit_item.npy links.npy siblings.npy theme_vectors.npy [hnsw.faiss]
+                                        and the BM25 files
 
-The fingerprint hashes the store's catalog (each source's key, content hash and generation), the model and the
-index format, so an index is stale exactly when the store or the model changed. A new index is written to its
-own folder and made live by replacing CURRENT in one rename, so a reader never sees half an index.
+What is embedded for an item: its whole text followed by its place in the graph in words (its programmes and
+themes, :func:`~graph.search.items.context_line`), and each of its sentences when it has more than one.
+Its siblings are found when the index is built: the items derived from the same source document whose texts
+are nearest its own (:func:`sibling_pairs`); a search lends them part of its score.
+
+The fingerprint hashes the store's catalog (each source's key, content hash and generation), the model, the
+index format and the sibling settings, so an index is stale exactly when one of them changed. A new index is
+written to its own folder and made live by replacing CURRENT in one rename, so a reader never sees half an index.
 """
 
 from __future__ import annotations
@@ -31,11 +37,14 @@ import numpy as np
 from graph.search.dense import DenseIndex
 from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
 from graph.search.explain import Gazetteer
-from graph.search.items import Context, Item, read_items, sentences
+from graph.search.items import Context, Item, common_themes, context_line, read_items, sentences
 from graph.search.lexical import LexicalIndex
 from graph.store import Store
 
-FORMAT = 3
+FORMAT = 4
+SIBLINGS = 1  # the nearest items of the same source document that each item is linked to …
+SIBLING_SIMILARITY = 0.5  # … when their whole texts are at least this similar (cosine)
+NOT_DOCUMENTS = ("dataset",)  # source kinds whose items are separate records, not parts of one document
 Progress = Callable[[str], None]
 
 
@@ -47,14 +56,57 @@ class Unit:
     text: str  # what is shown as the best-matching sentence ("" for the whole document)
 
 
-def item_units(item: Item) -> list[tuple[str, str]]:
-    """(text to embed, text to show) for each unit of an item: the whole document first, then each
-    sentence when the body has more than one (so a long text is found by any one of its points)."""
-    units = [(item.document(), "")]
+def item_units(item: Item, context: str = "") -> list[tuple[str, str]]:
+    """(text to embed, text to show) for each unit of an item: the whole document first, followed by its
+    ``context`` line when it has one, then each sentence when the body has more than one (so a long text is
+    found by any one of its points)."""
+    units = [(f"{item.document()} {context}".strip(), "")]
     body = sentences(item.text)
     if len(body) > 1:
         units.extend((s, s) for s in body)
     return units
+
+
+def sibling_pairs(items: list[Item], ctx: Context, vectors: np.ndarray, *, n: int = SIBLINGS,
+                  similarity: float = SIBLING_SIMILARITY) -> np.ndarray:
+    """Pairs of item numbers (both ways, sorted) linking each item to the ``n`` items nearest it (cosine of
+    ``vectors``, one per item, at least ``similarity``) among those derived from the same source document.
+
+    A report's lesson and the finding it rests on are such a pair: they make one point in different words, so a
+    query that finds one should find the other. Sources whose kind is in NOT_DOCUMENTS (a dataset's records
+    are independent of each other) link nothing."""
+    members: dict[str, list[int]] = {}
+    for number, item in enumerate(items):
+        for source in item.sources:
+            ent = ctx.entities.get(source)
+            if ent is None or ent.source_kind not in NOT_DOCUMENTS:
+                members.setdefault(source, []).append(number)
+    pairs: set[tuple[int, int]] = set()
+    for number, item in enumerate(items):
+        near = sorted({m for s in item.sources for m in members.get(s, ()) if m != number})
+        if not near:
+            continue
+        sims = vectors[near] @ vectors[number]
+        for j in np.argsort(-sims, kind="stable")[:n]:
+            if sims[j] >= similarity:
+                pairs.update({(number, near[j]), (near[j], number)})
+    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+class Siblings:
+    """Each item's siblings, looked up from sorted pairs (both ways)."""
+
+    def __init__(self, pairs: np.ndarray, n_items: int) -> None:
+        self.pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        order = np.lexsort((self.pairs[:, 1], self.pairs[:, 0]))
+        self._to = self.pairs[order, 1]
+        self._start = np.searchsorted(self.pairs[order, 0], np.arange(n_items + 1))
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def of(self, item: int) -> np.ndarray:
+        return np.asarray(self._to[self._start[item]:self._start[item + 1]])
 
 
 def item_links(items: list[Item]) -> np.ndarray:
@@ -81,9 +133,11 @@ class SearchIndex:
     themes: list[str] = field(default_factory=list)  # theme IRIs, rows of theme_vectors
     theme_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     built: dict[str, Any] = field(default_factory=dict)  # what the build did (counts, seconds)
+    sibling_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
 
     def __post_init__(self) -> None:
         self.by_iri = {item.iri: n for n, item in enumerate(self.items)}
+        self.siblings = Siblings(self.sibling_pairs, len(self.items))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -102,6 +156,7 @@ class SearchIndex:
         (tmp / "units.json").write_text(json.dumps([[u.item, u.text] for u in self.units], ensure_ascii=False),
                                         encoding="utf-8")
         np.save(tmp / "theme_vectors.npy", self.theme_vectors)
+        np.save(tmp / "siblings.npy", self.siblings.pairs)
         self.dense.save(tmp)
         self.lexical.save(tmp / "bm25")
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")  # written last
@@ -132,10 +187,11 @@ class SearchIndex:
             dense = DenseIndex.load(folder, len(items), exact_limit=exact_limit)
             lexical = LexicalIndex.load(folder / "bm25")
             theme_vectors = np.load(folder / "theme_vectors.npy")
+            siblings = np.load(folder / "siblings.npy")
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return cls(items, context, units, dense, lexical, meta["model"], meta["fingerprint"], meta["themes"],
-                   theme_vectors, meta.get("built", {}))
+                   theme_vectors, meta.get("built", {}), siblings)
 
 
 def _stale(folder: Path) -> bool:
@@ -146,9 +202,10 @@ def _stale(folder: Path) -> bool:
 
 
 def fingerprint(store: Store, model: str) -> str:
-    """Changes exactly when the store's content, the model or the index format changes."""
+    """Changes exactly when the store's content, the model, the index format or how siblings are found changes."""
     sources = sorted((s.key, s.content_hash, s.generation) for s in store.sources().values())
-    data = json.dumps({"format": FORMAT, "model": model, "sources": sources})
+    data = json.dumps({"format": FORMAT, "model": model, "sources": sources,
+                       "siblings": [SIBLINGS, SIBLING_SIMILARITY, list(NOT_DOCUMENTS)]})
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -164,19 +221,28 @@ def build_index(store: Store, embedder: SentenceTransformerEmbeddings, cache: Em
         item.mentions = gazetteer.find(item.document())
     units: list[Unit] = []
     embed: list[str] = []
+    first: list[int] = []  # each item's whole-text unit
+    common = common_themes(items)
     for n, item in enumerate(items):
-        for text, shown in item_units(item):
+        first.append(len(embed))
+        for text, shown in item_units(item, context_line(item, context, common)):
             units.append(Unit(n, shown))
             embed.append(text)
     themes = sorted(i for i, e in context.entities.items() if e.kind == "theme")
-    texts = embed + [theme_text(context, t) for t in themes]
+    # the whole texts alone (without their context line) measure how alike two items' texts are
+    plain = [n for n, item in enumerate(items) if embed[first[n]] != item.document()]
+    texts = embed + [theme_text(context, t) for t in themes] + [items[n].document() for n in plain]
     vectors, embedded = embed_cached(texts, embedder, cache, progress=lambda m: say(f"search: {m}"))
-    unit_vectors, theme_vectors = vectors[: len(embed)], vectors[len(embed):]
+    unit_vectors, theme_vectors = vectors[: len(embed)], vectors[len(embed):len(embed) + len(themes)]
+    documents = unit_vectors[first] if len(items) else np.zeros((0, 0), np.float32)
+    if plain:
+        documents[plain] = vectors[len(embed) + len(themes):]
     say(f"search: indexing {len(items):,} items ({len(units):,} vectors)")
     dense = DenseIndex(unit_vectors, np.array([u.item for u in units], dtype=np.int64), len(items),
                        exact_limit=exact_limit, links=item_links(items))
     lexical = LexicalIndex.build([i.document() for i in items])
-    built = {"items": len(items), "units": len(units), "embedded": embedded,
+    siblings = sibling_pairs(items, context, documents) if len(items) else np.zeros((0, 2), np.int64)
+    built = {"items": len(items), "units": len(units), "embedded": embedded, "siblings": len(siblings) // 2,
              "seconds": round(time.perf_counter() - started, 2), "ann": dense.ann is not None}
     return SearchIndex(items, context, units, dense, lexical, embedder.model_name,
-                       fingerprint(store, embedder.model_name), themes, theme_vectors, built)
+                       fingerprint(store, embedder.model_name), themes, theme_vectors, built, siblings)

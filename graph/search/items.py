@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -102,6 +102,7 @@ class Entity:
     label: str
     names: list[str] = field(default_factory=list)  # abbreviations and other names
     url: str = ""
+    source_kind: str = ""  # a source's gk:sourceKind (report, news, dataset …)
 
 
 @dataclass
@@ -144,6 +145,29 @@ class Context:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Context:
         return cls({e["iri"]: Entity(**e) for e in data["entities"]}, data["broader"], data["part_of"])
+
+
+def common_themes(items: Iterable[Item]) -> set[str]:
+    """Themes on more than half of the items that have a theme (a dataset's catch-all category, such as the
+    NASA lessons' "Uncategorised"): they tell the items apart no more than a stop word does."""
+    themed = [set(i.themes) for i in items if i.themes]
+    counts: dict[str, int] = defaultdict(int)
+    for themes in themed:
+        for theme in themes:
+            counts[theme] += 1
+    return {t for t, n in counts.items() if 2 * n > len(themed)}
+
+
+def context_line(item: Item, ctx: Context, skip: Collection[str] = ()) -> str:
+    """The item's place in the graph in words, embedded after its text so that its vector carries it: the
+    labels of its programmes and themes ("Programme: Global Digital Exemplars. Themes: Benefits."), leaving
+    out the themes in ``skip``; "" when it has neither."""
+    parts = []
+    for name, iris in (("Programme", item.programmes), ("Themes", [t for t in item.themes if t not in skip])):
+        labels = list(dict.fromkeys(ctx.label(i) for i in iris))
+        if labels:
+            parts.append(f"{name}: {'; '.join(labels)}.")
+    return " ".join(parts)
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -217,16 +241,17 @@ def read_context(store: Store) -> Context:
     classes = {GK + "Body": "body", GK + "Programme": "programme", GK + "Project": "programme",
                GK + "Theme": "theme", GK + "SourceDocument": "source"}
     rows = store.select(f"""
-        SELECT ?x ?class ?key ?label ?title ?pref ?url WHERE {{
+        SELECT ?x ?class ?key ?label ?title ?pref ?url ?sourceKind WHERE {{
           VALUES ?class {{ {_values(classes)} }} ?x a ?class .
           OPTIONAL {{ ?x gk:key ?key }} OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x dcterms:title ?title }}
-          OPTIONAL {{ ?x skos:prefLabel ?pref }} OPTIONAL {{ ?x gk:url ?url }} }}""")
+          OPTIONAL {{ ?x skos:prefLabel ?pref }} OPTIONAL {{ ?x gk:url ?url }}
+          OPTIONAL {{ ?x gk:sourceKind ?sourceKind }} }}""")
     for r in rows:
         if r["x"] in ctx.entities:
             continue
         label = r["pref"] or r["label"] or r["title"] or r["key"] or r["x"].rsplit("/", 1)[-1]
         ctx.entities[r["x"]] = Entity(r["x"], classes[r["class"]], r["key"] or r["x"].rsplit("/", 1)[-1],
-                                      str(label), url=r["url"] or "")
+                                      str(label), url=r["url"] or "", source_kind=str(r["sourceKind"] or ""))
     for r in store.select("""SELECT ?x ?name WHERE { VALUES ?p { gk:abbreviation skos:altLabel rdfs:label }
                              ?x ?p ?name . ?x a ?c . VALUES ?c { gk:Body gk:Programme gk:Project } }"""):
         ent = ctx.entities.get(r["x"])

@@ -3,14 +3,18 @@
 matched. The explorer and ``govkg search`` both use this.
 
 Modes: ``dense`` (cosine similarity of sentence embeddings), ``lexical`` (BM25) and ``hybrid`` (both, fused by
-reciprocal rank), the default.
+reciprocal rank), the default. In every mode an item's siblings (the items of the same source document whose
+text is nearest its own, see :func:`graph.search.index.sibling_pairs`) are then raised to SIBLING_WEIGHT of its
+score when that is more than their own, so that a lesson and the finding it rests on come up together.
+
+The weights were chosen on the ``tune`` part of the evaluation set only, by :mod:`graph.search.tuning`.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,8 @@ MAX_K = 1000
 FUSION_DEPTH = 50  # items taken from each ranking (the rest of the list, after fusion)
 FUSION_WINDOW = 10  # the top of each ranking that is fused (beyond it, the dense order follows)
 FUSION_WEIGHTS = (1.0, 0.5)  # dense, lexical: the lexical ranking counts half
+FUSION_K = 10  # reciprocal rank fusion's k: the top ranks of each ranking count more than with the usual 60
+SIBLING_WEIGHT = 0.9  # an item's siblings are raised to this share of its score (when it is more than theirs)
 
 _EMBEDDERS: dict[str, SentenceTransformerEmbeddings] = {}
 _EMBEDDERS_LOCK = threading.Lock()
@@ -236,11 +242,11 @@ class Searcher:
         index, mask = self.index, self.facets.mask(flt)
         q = self.embedder.encode_query(text) if mode != "lexical" else None
         terms = tokens(text)
-        ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
+        ranked, dense_scores, lexical_scores, lent = self._rank(q, terms, k, mode, mask)
         query_entities = set(self.gazetteer.find(text))
         query_themes = set(explain.query_themes(text, q, index.themes, index.theme_vectors, index.context))
         hits = self._hits(ranked, dense_scores, lexical_scores, mode, q, terms, query_entities, query_themes,
-                          query_text=text)
+                          query_text=text, lent=lent)
         return SearchResult(text, mode, k, hits, flt.as_dict(), seconds=time.perf_counter() - started,
                             items=len(index))
 
@@ -257,20 +263,22 @@ class Searcher:
         mask[source_no] = False
         q = index.dense.item_vector(source_no) if mode != "lexical" else None
         terms = tokens(source.document())
-        ranked, dense_scores, lexical_scores = self._rank(q, terms, k, mode, mask)
+        ranked, dense_scores, lexical_scores, lent = self._rank(q, terms, k, mode, mask)
         entities = set(explain.item_entities(source, index.context))
         themes = set(explain.item_themes(source, index.context))
         hits = self._hits(ranked, dense_scores, lexical_scores, mode, q, terms, entities, themes,
-                          direct_themes_first=True)
+                          direct_themes_first=True, lent=lent)
         return SearchResult(source.title, mode, k, hits, flt.as_dict(), like=source.iri,
                             seconds=time.perf_counter() - started, items=len(index))
 
     def _hits(self, ranked: list[tuple[int, float]], dense_scores: dict[int, float],
               lexical_scores: dict[int, float], mode: str, q: Any, terms: list[str], entities: set[str],
-              themes: set[str], *, query_text: str | None = None, direct_themes_first: bool = False) -> list[Hit]:
+              themes: set[str], *, query_text: str | None = None, direct_themes_first: bool = False,
+              lent: Mapping[int, int] | None = None) -> list[Hit]:
         """Hits for ranked items, each with why it matched: the ``entities`` and ``themes`` it shares with the
         query (or the item searched from: then its own themes count first), the query words it contains
-        (``query_text``; none for more-like-this) and its best-matching sentence."""
+        (``query_text``; none for more-like-this), its best-matching sentence and the sibling that lent it its
+        score (``lent``: item → sibling)."""
         index = self.index
         hits = []
         for rank, (item_no, score) in enumerate(ranked, start=1):
@@ -283,6 +291,7 @@ class Searcher:
                 shared_themes=explain.describe(shared_themes, index.context),
                 matched_terms=explain.matched_terms(query_text, self._terms(item_no)) if query_text else [],
                 best_sentence=self._best_sentence(item_no, q, terms),
+                sibling=self._sibling(lent.get(item_no)) if lent else {},
             )
             hits.append(self._hit(rank, item_no, score, dense_scores.get(item_no), lexical_scores.get(item_no),
                                   mode, why))
@@ -310,16 +319,58 @@ class Searcher:
         raise NotFoundError(f"no indexed item {ref!r}",
                             hint="give the IRI or key of a lesson, finding, recommendation, target or figure")
 
+    def _sibling(self, item_no: int | None) -> dict[str, str]:
+        if item_no is None:
+            return {}
+        item = self.index.items[item_no]
+        return {"iri": item.iri, "key": item.key, "kind": item.kind, "title": item.title}
+
     # ---------------------------------------------------------------- ranking
+    def _lend(self, ranked: list[tuple[int, float]], mask: np.ndarray | None,
+              own: Callable[[np.ndarray], np.ndarray] | None, tie: Callable[[np.ndarray], np.ndarray] | None
+              ) -> tuple[list[tuple[int, float]], dict[int, int]]:
+        """``ranked`` (item, score) with each item's siblings (those ``mask`` allows) raised to SIBLING_WEIGHT of
+        its score when that is more than their own (``own``: the scores of items not in ``ranked``; without it
+        they have none), best first (ties: higher ``tie`` score first); and which sibling lent each raised item
+        its score."""
+        siblings = self.index.siblings
+        if not len(siblings) or not ranked:
+            return ranked, {}
+        score = dict(ranked)
+        offers: dict[int, tuple[float, int]] = {}
+        for item, value in ranked:
+            if value <= 0:
+                continue
+            for sib in siblings.of(item).tolist():
+                offer = SIBLING_WEIGHT * value
+                if (mask is None or mask[sib]) and offer > offers.get(sib, (-np.inf, 0))[0]:
+                    offers[sib] = (offer, item)
+        new = np.array([i for i in offers if i not in score], dtype=np.int64)
+        if len(new) and own is not None:
+            score.update(zip(new.tolist(), own(new).tolist(), strict=True))
+        lent = {}
+        for item, (offer, lender) in offers.items():
+            if offer > score.get(item, -np.inf):
+                score[item] = offer
+                lent[item] = lender
+        items = np.array(list(score), dtype=np.int64)
+        values = np.array([score[i] for i in items.tolist()])
+        tied = tie is not None and len(np.unique(values)) < len(values)
+        second = tie(items) if tie is not None and tied else np.zeros(len(items))
+        order = np.lexsort((items, -second, -values))
+        return [(int(items[o]), float(values[o])) for o in order], lent
+
     def _rank(self, q: np.ndarray | None, terms: list[str], k: int, mode: str, mask: np.ndarray | None
-              ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float]]:
-        """(item, score) best first, with the dense and lexical scores of the items ranked."""
+              ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], dict[int, int]]:
+        """(item, score) best first, with the dense and lexical scores of the items ranked, and the sibling
+        that lent each raised item its score."""
         index = self.index
         depth = max(k, FUSION_DEPTH) if mode == "hybrid" else k
         dense_scores: dict[int, float] = {}
         lexical_scores: dict[int, float] = {}
         dense_rank: list[int] = []
         lexical_rank: list[int] = []
+        scores = np.zeros(0, np.float32)
         if q is not None and mode in ("dense", "hybrid"):
             found = index.dense.search(q, depth, mask)
             dense_rank = [int(i) for i in found.items]
@@ -334,12 +385,32 @@ class Searcher:
             for i in dense_rank:
                 if i not in lexical_scores and scores[i] > 0:
                     lexical_scores[i] = float(scores[i])
+
+        def dense_of(items: np.ndarray) -> np.ndarray:
+            assert q is not None
+            known = np.array([dense_scores.get(int(i), np.nan) for i in items], dtype=np.float32)
+            todo = np.isnan(known)
+            if todo.any():
+                known[todo] = index.dense.score_items(q, items[todo])
+                dense_scores.update(zip(items[todo].tolist(), known[todo].tolist(), strict=True))
+            return known
+
+        def lexical_of(items: np.ndarray) -> np.ndarray:
+            return np.asarray(scores[items], dtype=np.float32)
+
         if mode == "dense":
-            return [(i, dense_scores[i]) for i in dense_rank[:k]], dense_scores, lexical_scores
+            ranked, lent = self._lend([(i, dense_scores[i]) for i in dense_rank[:k]], mask, dense_of, dense_of)
+            return ranked[:k], dense_scores, lexical_scores, lent
         if mode == "lexical":
-            return [(i, lexical_scores[i]) for i in lexical_rank[:k]], dense_scores, lexical_scores
+            ranked, lent = self._lend([(i, lexical_scores[i]) for i in lexical_rank[:k]], mask, lexical_of,
+                                      lexical_of)
+            for i, _ in ranked[:k]:
+                if i not in lexical_scores and scores[i] > 0:
+                    lexical_scores[i] = float(scores[i])
+            return ranked[:k], dense_scores, lexical_scores, lent
         fused = reciprocal_rank_fusion([dense_rank[:FUSION_WINDOW], lexical_rank[:FUSION_WINDOW]],
-                                       weights=FUSION_WEIGHTS)
+                                       weights=FUSION_WEIGHTS, k=FUSION_K)
+        fused, lent = self._lend(fused, mask, None, dense_of if q is not None else lexical_of)
         ranked = fused[:k]
         if len(ranked) < k:  # past the fusion window: the dense order, then the lexical one
             seen = {i for i, _ in ranked}
@@ -352,10 +423,11 @@ class Searcher:
                     last = float(np.nextafter(np.float32(last), np.float32(-1)))
                     ranked.append((i, last))
         if q is not None:
-            missing = np.array([i for i, _ in ranked if i not in dense_scores], dtype=np.int64)
-            for i, score in zip(missing, index.dense.score_items(q, missing), strict=True):
-                dense_scores[int(i)] = float(score)
-        return ranked, dense_scores, lexical_scores
+            dense_of(np.array([i for i, _ in ranked], dtype=np.int64))
+        for i, _ in ranked:
+            if i not in lexical_scores and len(scores) and scores[i] > 0:
+                lexical_scores[i] = float(scores[i])
+        return ranked, dense_scores, lexical_scores, lent
 
     def _best_sentence(self, item_no: int, q: np.ndarray | None, terms: list[str]) -> str:
         """The item's sentence nearest the query (or with most query words, without a query vector)."""

@@ -179,8 +179,11 @@ def read_items(store: Store) -> tuple[list[Item], Context]:
     graph_of = {s.graph: s.key for s in store.sources().values()}
     kinds: dict[str, str] = {}
     sources: dict[str, str] = {}
-    for row in store.select(f"SELECT ?s ?type ?g WHERE {{ VALUES ?type {{ {_values(KINDS)} }} "
-                            "GRAPH ?g { ?s a ?type } }"):
+    # every list below is sorted, so that the items (and their embedded text) do not depend on the order in
+    # which a store or a SPARQL server happens to return rows
+    typed = store.select(f"SELECT ?s ?type ?g WHERE {{ VALUES ?type {{ {_values(KINDS)} }} "
+                         "GRAPH ?g { ?s a ?type } }")
+    for row in sorted(typed, key=lambda r: (str(r["s"]), str(r["type"]), str(r["g"]))):
         kinds.setdefault(row["s"], KINDS[row["type"]])
         sources.setdefault(row["s"], graph_of.get(row["g"], ""))
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -189,6 +192,9 @@ def read_items(store: Store) -> tuple[list[Item], Context]:
         values = props[row["s"]][row["p"]]
         if row["o"] not in values:
             values.append(str(row["o"]))
+    for by_predicate in props.values():
+        for values in by_predicate.values():
+            values.sort()
     context = read_context(store)
     programmes = {i for i, e in context.entities.items() if e.kind == "programme"}
     items = [_item(iri, kinds[iri], props.get(iri, {}), sources.get(iri, ""), programmes) for iri in kinds]
@@ -200,6 +206,8 @@ def read_items(store: Store) -> tuple[list[Item], Context]:
                 by_iri[lesson].recommendations.append(item.iri)
     order = {k: n for n, k in enumerate(KIND_NAMES)}
     items.sort(key=lambda i: (order[i.kind], i.iri))
+    for item in items:
+        item.recommendations.sort()
     return items, context
 
 
@@ -246,7 +254,7 @@ def read_context(store: Store) -> Context:
           OPTIONAL {{ ?x gk:key ?key }} OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x dcterms:title ?title }}
           OPTIONAL {{ ?x skos:prefLabel ?pref }} OPTIONAL {{ ?x gk:url ?url }}
           OPTIONAL {{ ?x gk:sourceKind ?sourceKind }} }}""")
-    for r in rows:
+    for r in sorted(rows, key=lambda r: tuple(str(r[k] or "") for k in r)):
         if r["x"] in ctx.entities:
             continue
         label = r["pref"] or r["label"] or r["title"] or r["key"] or r["x"].rsplit("/", 1)[-1]
@@ -261,6 +269,10 @@ def read_context(store: Store) -> Context:
         ctx.broader.setdefault(r["t"], []).append(r["u"])
     for r in store.select("SELECT ?p ?q WHERE { ?p gk:partOf ?q }"):
         ctx.part_of.setdefault(r["p"], []).append(r["q"])
+    for ent in ctx.entities.values():
+        ent.names.sort()
+    for links in (*ctx.broader.values(), *ctx.part_of.values()):
+        links.sort()
     return ctx
 
 

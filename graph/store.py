@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any, Protocol, Self
 
 import pyoxigraph as ox
 
@@ -216,12 +216,7 @@ class Store:
         return Staging(self)
 
     def remove_sources(self, keys: Iterable[str]) -> list[SourceRecord]:
-        """Remove sources in one switch (the derived views brought up to date in the same switch)."""
-        records = [self.sources()[k] for k in keys]
-        with self.staging() as stage:
-            for r in records:
-                stage.remove(r.key)
-        return records
+        return remove_sources(self, keys)
 
     def _commit(self, staged: list[StagedSource], removed: list[str]) -> None:
         old = self.sources()
@@ -299,6 +294,22 @@ class Store:
     def oxigraph(self) -> ox.Store:
         """The underlying pyoxigraph store, for benchmarks and the SPARQL endpoint."""
         return self._store
+
+
+class _Writable(Protocol):
+    def sources(self) -> dict[str, SourceRecord]: ...
+
+    def staging(self) -> StagingBase: ...
+
+
+def remove_sources(store: _Writable, keys: Iterable[str]) -> list[SourceRecord]:
+    """Remove sources from a store in one switch, through a staging, so that the derived views are brought
+    up to date in the same switch; the records removed."""
+    records = [store.sources()[k] for k in keys]
+    with store.staging() as stage:
+        for r in records:
+            stage.remove(r.key)
+    return records
 
 
 class StagingBase:

@@ -31,9 +31,11 @@ def app_env(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) 
         yield bundled_store_path
 
 
-def open_view(view: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["view"] = view
+def open_view(view: str | None, *, run_timeout: float = TIMEOUT, **params: str) -> AppTest:
+    """Run the app once with ``view`` (None: the default page) and query parameters; fail on an exception."""
+    at = AppTest.from_file(APP, default_timeout=run_timeout)
+    if view:
+        at.query_params["view"] = view
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import frame, texts
+from test_app import frame, open_view, texts
 from test_backends import fuseki  # noqa: F401  # the session's Fuseki server (a fixture)
 
 import explorer.context
@@ -77,14 +77,7 @@ class Apps:
 
     def run(self, env: dict[str, str], view: str | None, **params: str) -> AppTest:
         self.use(env)
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        if view:
-            at.query_params["view"] = view
-        for name, value in params.items():
-            at.query_params[name] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return open_view(view, run_timeout=TIMEOUT, **params)
 
     def use(self, env: dict[str, str]) -> None:
         for name in SETTINGS_ENV:

@@ -243,10 +243,7 @@ def trusts_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def trusts(trusts_path: Path) -> dict[str, Any]:
-    result = run_cli("reconcile", "--report", "--json", "--dry-run", store=trusts_path)
-    assert result.code == 0, result.err
-    data: dict[str, Any] = json.loads(result.out)
-    return data
+    return dry_run_report(trusts_path)
 
 
 def members(report: dict[str, Any]) -> dict[str, str]:
@@ -406,7 +403,12 @@ def real_path(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def real(real_path: Path) -> dict[str, Any]:
-    result = run_cli("reconcile", "--report", "--json", "--dry-run", store=real_path)
+    return dry_run_report(real_path)
+
+
+def dry_run_report(store: Path) -> dict[str, Any]:
+    """What `govkg reconcile --report --json --dry-run` says of the store (nothing written)."""
+    result = run_cli("reconcile", "--report", "--json", "--dry-run", store=store)
     assert result.code == 0, result.err
     data: dict[str, Any] = json.loads(result.out)
     return data

@@ -44,7 +44,7 @@ from graph.backends.sparql import FROM_CLAUSE, parse_answer, query_form, with_pr
 from graph.errors import QueryError, SettingsError, StoreError
 from graph.namespaces import CATALOG_GRAPH, PREFIXES
 from graph.settings import Settings
-from graph.store import RDF_FORMATS, QueryResult, SourceRecord, StagedSource, py_value
+from graph.store import RDF_FORMATS, QueryResult, SourceRecord, StagedSource, py_value, remove_sources
 
 if TYPE_CHECKING:
     from graph.backends.staging import RemoteStaging
@@ -275,12 +275,7 @@ class RemoteBackend:
         return RemoteStaging(self)
 
     def remove_sources(self, keys: Iterable[str]) -> list[SourceRecord]:
-        """Remove sources in one switch (the derived views brought up to date in the same switch)."""
-        records = [self.sources()[k] for k in keys]
-        with self.staging() as stage:
-            for r in records:
-                stage.remove(r.key)
-        return records
+        return remove_sources(self, keys)
 
     def _upload(self, graph: str, ntriples: bytes) -> None:
         if not ntriples.strip():

@@ -242,6 +242,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     settings = Settings.load({"store": str(work / "store"), "search_cache": str(work / "embeddings")})
     searcher = real_store(work, settings)
+    say(f"queries run on {searcher.embedder.runtime} {searcher.embedder.runtime_note}")
+    torch_queries = searcher.embedder.with_runtime("torch")
     cache = EmbeddingCache(work / "embeddings", settings.model)
     pool = derive(searcher, cache)
     say(f"pool of real vectors: {len(pool.texts):,}")
@@ -267,13 +269,17 @@ def main() -> None:
         embed = embedding_latency(bench, queries)
         dense = latency(bench, queries, "dense")
         hybrid = latency(bench, queries, "hybrid")
+        on_torch = Searcher.from_index(index, settings, embedder=torch_queries)
+        embed_torch = embedding_latency(on_torch, queries)
+        hybrid_torch = latency(on_torch, queries, "hybrid")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         row = {"items": size, "made": made, "search": "HNSW (faiss)" if index.dense.ann is not None else "exact (numpy)",
-               "embed": embed, "dense": dense, "hybrid": hybrid, "recall": recall, "load": os.getloadavg()[0], "rss": rss,
+               "embed": embed, "dense": dense, "hybrid": hybrid, "embed torch": embed_torch,
+               "hybrid torch": hybrid_torch, "recall": recall, "load": os.getloadavg()[0], "rss": rss,
                **timings}
         say(str(row))
         rows.append(row)
-        del bench, index, vectors, texts
+        del bench, on_torch, index, vectors, texts
     write_report(Path(args.out), rows, quality, embed_1, embed_2, len(pool.texts), len(queries), settings)
 
 
@@ -291,12 +297,15 @@ def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], embe
         "",
         f"{queries} distinct queries per mode, k = 10, after 10 warm-up queries; each time is the whole "
         "`Searcher.search` call: embedding the query (the model is loaded and warm), ranking, and building the hits "
-        "with their explanations. Dense and HNSW search use one thread. The query embedding column times the "
-        "model alone on the same queries: the rest of a search is the difference.",
+        "with their explanations. Dense and HNSW search use one thread. Queries are embedded by ONNX Runtime "
+        "(the default `query_runtime`); the torch columns run the same searches with queries embedded by torch, "
+        "for comparison. The query embedding columns time the model alone on the same queries: the rest of a "
+        "search is the difference.",
         "",
         "| items | vectors | search | dense p50 | dense p95 | hybrid p50 | hybrid p95 | query embedding p50 / p95 | "
+        "torch: hybrid p50 / p95 | torch: query embedding p50 / p95 | "
         "HNSW recall@10 | HNSW build | BM25 build | load avg | peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         recall = f"{r['recall']:.3f}" if r["recall"] is not None else "(exact)"
@@ -304,6 +313,8 @@ def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], embe
         lines.append(
             f"| {r['items']:,} | {r['made']} | {r['search']} | {r['dense'][0]:.1f} ms | {r['dense'][1]:.1f} ms | "
             f"{r['hybrid'][0]:.1f} ms | {r['hybrid'][1]:.1f} ms | {r['embed'][0]:.1f} / {r['embed'][1]:.1f} ms | "
+            f"{r['hybrid torch'][0]:.1f} / {r['hybrid torch'][1]:.1f} ms | "
+            f"{r['embed torch'][0]:.1f} / {r['embed torch'][1]:.1f} ms | "
             f"{recall} | {build} | {r['bm25 build s']:.0f} s | "
             f"{r['load']:.1f} | {r['rss'] / 1024:.1f} GB |")
     lines += [

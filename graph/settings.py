@@ -57,6 +57,12 @@ def _backend(text: str) -> str:
     return text
 
 
+def _query_runtime(text: str) -> str:
+    if text not in ("auto", "onnx", "torch"):
+        raise ValueError("must be auto, onnx or torch")
+    return text
+
+
 def _http_url(text: str) -> str:
     if text and not text.startswith(("http://", "https://")):
         raise ValueError("must be an http:// or https:// URL")
@@ -88,6 +94,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most vectors searched exactly (numpy); above it an HNSW index (faiss) answers."),
     Setting("search_threads", "GOVKG_SEARCH_THREADS", lambda: 1, _positive_int,
             "Threads for embedding and vector arithmetic; 1 suits a shared machine (more threads contend)."),
+    Setting("query_runtime", "GOVKG_QUERY_RUNTIME", lambda: "auto", _query_runtime,
+            "What embeds search queries: `onnx` (ONNX Runtime, the model exported once and checked against torch), "
+            "`torch`, or `auto` (onnx when onnxruntime is installed)."),
     Setting("coverage_threshold", "GOVKG_COVERAGE_THRESHOLD", lambda: 0.6, _unit_float,
             "Cosine similarity above which a recommendation, target or programme counts as addressing a lesson."),
     Setting("recurring_threshold", "GOVKG_RECURRING_THRESHOLD", lambda: 0.5, _unit_float,
@@ -131,6 +140,7 @@ class Settings:
     search_cache: str
     search_exact_limit: int
     search_threads: int
+    query_runtime: str
     coverage_threshold: float
     recurring_threshold: float
     neo4j_uri: str

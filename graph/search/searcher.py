@@ -443,9 +443,12 @@ class Searcher:
     def _best_sentence(self, item_no: int, q: np.ndarray | None, terms: list[str]) -> str:
         """The item's sentence nearest the query (or with most query words, without a query vector)."""
         index = self.index
-        if q is not None and len(index.dense.item_units(item_no)) > 1:
-            return index.units[index.dense.best_unit(item_no, q)].text
         item = index.items[item_no]
+        title = " ".join(item.title.split())
+        # the item's sentences (its title, when it is a point of its own, is shown apart)
+        units = [u for u in index.dense.item_units(item_no)[1:] if index.units[u].text != title]
+        if q is not None and units:
+            return index.units[units[int(np.argmax(index.dense.vectors[units] @ q))]].text
         if q is not None:  # one sentence (or a short text): that is the match
             return sentences(item.text)[0] if item.text else item.title
         return explain.best_sentence_by_words(terms, item)

@@ -13,10 +13,10 @@ parameter), so a value changes only when the tune part clearly favours it.
    best sentence in an item's score (``dense.SENTENCE_WEIGHT``), the score a recommendation and the lesson it
    addresses lend each other (``dense.LINK_WEIGHT``), and the siblings: how many (``index.SIBLINGS``), how
    similar (``index.SIBLING_SIMILARITY``) and how much of its score an item lends them
-   (``searcher.SIBLING_WEIGHT``);
-2. hybrid mode, recall@5 + MRR (the acceptance measures): reciprocal rank fusion's k (``searcher.FUSION_K``),
-   the lexical ranking's weight (``searcher.FUSION_WEIGHTS``) and how much of each ranking is fused
-   (``searcher.FUSION_WINDOW``).
+   (``ranking.SIBLING_WEIGHT``);
+2. hybrid mode, recall@5 + MRR (the acceptance measures): reciprocal rank fusion's k (``ranking.FUSION_K``),
+   the lexical ranking's weight (``ranking.FUSION_WEIGHTS``) and how much of each ranking is fused
+   (``ranking.FUSION_WINDOW``).
 
 The ``held-out`` part is scored once, at the end, with the chosen values; it plays no part in choosing them.
 
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.search import dense, index, searcher
+from graph.search import dense, index, ranking, searcher
 from graph.search.embeddings import embed_cached
 from graph.search.evaluation import EvalQuery, ModeScores, evaluate, load_eval_set
 from graph.search.index import Siblings, sibling_pairs
@@ -50,14 +50,14 @@ STAGE_1: dict[str, Sequence[Any]] = {
     "dense.LINK_WEIGHT": (0.9, 0.8),
     "index.SIBLINGS": (0, 1, 2, 3),
     "index.SIBLING_SIMILARITY": (0.5, 0.4, 0.6),
-    "searcher.SIBLING_WEIGHT": (0.9, 0.8),
+    "ranking.SIBLING_WEIGHT": (0.9, 0.8),
 }
 STAGE_2: dict[str, Sequence[Any]] = {
-    "searcher.FUSION_K": (60, 30, 10),
-    "searcher.FUSION_WEIGHTS": ((1.0, 0.5), (1.0, 0.3), (1.0, 0.7), (1.0, 1.0)),
-    "searcher.FUSION_WINDOW": (10, 20, 50),
+    "ranking.FUSION_K": (60, 30, 10),
+    "ranking.FUSION_WEIGHTS": ((1.0, 0.5), (1.0, 0.3), (1.0, 0.7), (1.0, 1.0)),
+    "ranking.FUSION_WINDOW": (10, 20, 50),
 }
-MODULES = {"dense": dense, "index": index, "searcher": searcher}
+MODULES = {"dense": dense, "index": index, "ranking": ranking}
 
 
 def average_precision(scores: ModeScores) -> float:
@@ -102,7 +102,7 @@ def tune(search: searcher.Searcher, queries: list[EvalQuery], say: Any = print) 
         points = grid(space)
         if mode == "dense":  # SIBLINGS = 0: the other sibling parameters mean nothing, one point is enough
             points = [p for p in points if p.get("index.SIBLINGS") != 0
-                      or all(p[n] == space[n][0] for n in space if n.startswith(("index.SIBLING_", "searcher.SIB")))]
+                      or all(p[n] == space[n][0] for n in space if n.startswith(("index.SIBLING_", "ranking.SIB")))]
         per_query = []
         for point in points:
             with setting({**chosen, **point}, search, documents):

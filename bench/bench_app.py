@@ -51,7 +51,7 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 
 
 def build_store(folder: Path) -> Path:
-    from graph.store import Store
+    from graph.backends.embedded import Store
     from ingest.pipeline import ingest
 
     path = folder / "store"

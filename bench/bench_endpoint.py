@@ -45,11 +45,11 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
+from graph.backends.embedded import Store  # noqa: E402
 from graph.endpoint import EndpointServer  # noqa: E402
 from graph.endpoint.jobs import SparqlJob  # noqa: E402
 from graph.queries import canned_queries  # noqa: E402
 from graph.settings import Settings  # noqa: E402
-from graph.store import Store  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 
 PER_ENTITY = ("accountable-for-scope", "body-lineage", "lessons-on-theme", "recommendations-to-body",

@@ -43,12 +43,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from graph.backends.embedded import Store  # noqa: E402
 from graph.neo4j.connection import Neo4jConnection, connect  # noqa: E402
 from graph.neo4j.cypher import get_cypher, run_cypher  # noqa: E402
 from graph.neo4j.push import Embeddings, PushReport, push, wipe  # noqa: E402
 from graph.queries import canned_queries, get_query  # noqa: E402
 from graph.settings import Settings  # noqa: E402
-from graph.store import Store  # noqa: E402
 
 PASSWORD = "govkg-bench-pw"
 SEARCH_QUERIES = ("Suppliers walked away before delivering", "clinicians were not engaged",

@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from graph.backends.embedded import Store  # noqa: E402
 from graph.search.dense import HNSW_EF_SEARCH, HNSW_M, DenseIndex  # noqa: E402
 from graph.search.embeddings import EmbeddingCache, embed_cached, limit_threads  # noqa: E402
 from graph.search.index import SearchIndex, Unit  # noqa: E402
@@ -34,7 +35,6 @@ from graph.search.items import Context, Item, sentences  # noqa: E402
 from graph.search.lexical import LexicalIndex  # noqa: E402
 from graph.search.searcher import Searcher  # noqa: E402
 from graph.settings import Settings  # noqa: E402
-from graph.store import Store  # noqa: E402
 
 LLIS = ROOT.parent / "shared" / "datasets" / "llis" / "llis.csv"
 SEED = 20261121

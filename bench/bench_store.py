@@ -7,7 +7,7 @@ For each size it generates (or reuses, under --data-dir) a synthetic graph with 
 measures, in one process:
 
 * ingest: a fresh on-disk GovKG Store in a temp folder, ``stage.put`` of the N-Triples bytes plus the commit
-  (graph/store.py picks ``load`` or the two-thread ``bulk_load`` by size) vs ``rdflib.Graph().parse(format="nt")``;
+  (graph/backends/embedded.py picks ``load`` or the two-thread ``bulk_load`` by size) vs ``rdflib.Graph().parse(format="nt")``;
 * every canned query (ontology/queries/*.rq, bound with the generator's parameters) on both: one untimed
   warm-up run, then up to --reps timed runs (p50, p95), bounded by a time budget per query and engine; a
   single run that exceeds --timeout is stopped. Capped runs are flagged in the output.
@@ -50,10 +50,10 @@ import generate  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
+from graph.backends.embedded import Store  # noqa: E402
 from graph.derived import DERIVED_KEY  # noqa: E402
 from graph.namespaces import SPARQL_PREFIXES  # noqa: E402
 from graph.queries import canned_queries, parse_query_file  # noqa: E402
-from graph.store import Store  # noqa: E402
 
 PER_ENTITY = ("accountable-for-scope", "body-lineage", "lessons-on-theme", "recommendations-to-body",
               "figures-about-programme", "source-supports")
@@ -282,7 +282,7 @@ def measure(run: Callable[[], int], reps: int, budget: float, timeout: float,
 PROBE = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
-from graph.store import Store
+from graph.backends.embedded import Store
 store = Store.open(sys.argv[2], read_only=True)
 text = sys.stdin.read()
 t0, c0 = time.perf_counter(), time.process_time()
@@ -406,7 +406,7 @@ def markdown(run: dict[str, Any]) -> str:
         f"Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}. "
         f"Load average (1, 5, 15 min) at start / end: {run['load_start']} / {run['load_end']}.",
         "",
-        "GovKG = graph.store.Store on disk (fresh temp folder; `stage.put` + commit for ingest, `Store.query` "
+        "GovKG = graph.backends.embedded.Store on disk (fresh temp folder; `stage.put` + commit for ingest, `Store.query` "
         "for queries, rows materialised). rdflib = in-memory `Graph().parse(format=\"nt\")` and `Graph.query` "
         "(rows materialised, PREFIX lines prepended). Query times: one warm-up run, then p50/p95 over n timed "
         "runs, wall-clock; \"CPU\" is the CPU time of the benchmark process over the same runs, which is what "

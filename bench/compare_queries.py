@@ -26,8 +26,8 @@ sys.path.insert(0, str(HERE))
 import bench_store as bs  # noqa: E402
 import generate  # noqa: E402
 
+from graph.backends.embedded import Store  # noqa: E402
 from graph.queries import canned_queries  # noqa: E402
-from graph.store import Store  # noqa: E402
 
 PROPOSED = HERE / "proposed"
 

@@ -25,9 +25,9 @@ from typing import Any
 from graph.analytics import accountability, changes, coverage, lineage, network, recurring
 from graph.analytics.data import GovernanceData, parse_when
 from graph.analytics.serial import plain
+from graph.backends.embedded import Store
 from graph.errors import InputError
 from graph.settings import Settings
-from graph.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 WIDTH = 56  # widest column in tables; longer text is cut with "…"

@@ -145,7 +145,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.validate import store_graph, validate
+    from graph.validation import store_graph, validate
 
     with _open(settings) as store:
         if not store.sources():

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from graph.backends.embedded import Store
 from graph.settings import Settings
-from graph.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

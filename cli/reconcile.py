@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from graph.backends.embedded import Store
 from graph.settings import Settings
-from graph.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

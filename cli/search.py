@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from graph.backends.embedded import Store
 from graph.errors import GovKGError, QueryError
 from graph.settings import Settings
-from graph.store import Store
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "search_eval.yaml"

@@ -22,10 +22,11 @@ import streamlit as st
 
 from graph.analytics import GovernanceData
 from graph.backends import Backend, open_backend
+from graph.backends.embedded import OXIGRAPH_DIR
 from graph.backends.remote import RemoteBackend
+from graph.backends.types import SourceRecord
 from graph.errors import GovKGError, StoreError
 from graph.settings import Settings
-from graph.store import OXIGRAPH_DIR, SourceRecord
 from graph.views.console import InProcessRunner, RemoteRunner, Runner, WorkerRunner
 from graph.views.refs import catalog_stamp
 

@@ -8,9 +8,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.backends import Backend
+from graph.backends.types import py_value
 from graph.errors import NotFoundError
 from graph.namespaces import ID, PREFIXES, shorten
-from graph.store import py_value
 
 _TYPE = PREFIXES["rdf"] + "type"
 _DERIVED = PREFIXES["prov"] + "wasDerivedFrom"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.backends.types import QueryResult
 from graph.namespaces import PREFIXES, shorten
-from graph.store import QueryResult
 
 
 def term_json(term: Any) -> dict[str, str] | None:

@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.errors import InputError
-from ingest._datasets import (
+from ingest.datasets import (
     FOAF,
     TYPE,
     DatasetSource,

@@ -25,7 +25,7 @@ from rdflib.namespace import XSD
 
 from graph.errors import InputError
 from graph.namespaces import GK
-from ingest._datasets import (
+from ingest.datasets import (
     FOAF,
     MAPPINGS_DIR,
     SKOS,

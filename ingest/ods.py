@@ -21,7 +21,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
 from graph.errors import InputError
-from ingest._datasets import (
+from ingest.datasets import (
     TYPE,
     DatasetSource,
     Report,

@@ -2,7 +2,7 @@
 
 Nothing is written until every source of the run has passed its checks (schema, references, dates, SHACL).
 Then each changed source is written to a new graph and the store's catalog switches to all of them at once
-(see graph/store.py). Any failure before the switch leaves the store exactly as it was.
+(see graph/backends/embedded.py). Any failure before the switch leaves the store exactly as it was.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from graph.backends import Backend
+from graph.backends.types import RDF_FORMATS
 from graph.derived import DERIVED_KEY
 from graph.errors import InputError
 from graph.namespaces import ID, slug
-from graph.store import RDF_FORMATS
+from graph.validation import ontology_graph, referenced_iris, validate, violations_only
 from ingest import curated, registry
-from ingest.validate import ontology_graph, referenced_iris, validate, violations_only
 from ontology import vocabulary_files
 
 Progress = Callable[[str], None]

@@ -34,9 +34,9 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from graph.backends.embedded import Store
 from graph.namespaces import GK, shorten
-from graph.store import Store
-from ingest._datasets import OWL, TYPE, adder, digest, gk, iri
+from ingest.datasets import OWL, TYPE, adder, digest, gk, iri
 from ingest.pipeline import Prepared
 
 KEY = "reconciliation"

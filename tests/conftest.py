@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,9 +32,9 @@ from graph.analytics import (
     transfers,
     write_network,
 )
+from graph.backends.embedded import Store
 from graph.errors import InputError, NotFoundError
 from graph.queries import get_query
-from graph.store import Store
 
 ID = "https://w3id.org/govkg/id/"
 TODAY = date(2020, 1, 1)

@@ -26,8 +26,8 @@ from graph.analytics import (
 )
 from graph.analytics.coverage import COVERED, PARTIAL, CoverageReport
 from graph.analytics.similarity import Embedder, embedder_for, model_folder
+from graph.backends.embedded import Store
 from graph.queries import get_query
-from graph.store import Store
 
 ID = "https://w3id.org/govkg/id/"
 NAO20_RECOMMENDATIONS = {"nao20-rec-1-lessons", "nao20-rec-2-implementation-plan", "nao20-rec-3-cost-data",

@@ -13,7 +13,7 @@ from conftest import need, run_cli
 from graph.analytics import GovernanceData, lesson_coverage, plain, recurring_lessons
 from graph.analytics.coverage import COVERED, NOT_COVERED, PARTIAL
 from graph.analytics.similarity import Embedder, embedder_for, model_folder, similarities
-from graph.store import Store
+from graph.backends.embedded import Store
 from test_analytics import full_iris, load
 
 ID = "https://w3id.org/govkg/id/"

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import CURATED, ROOT
-from graph.store import Store
+from graph.backends.embedded import Store
 from graph.views.refs import catalog_stamp
 
 APP = str(ROOT / "app.py")

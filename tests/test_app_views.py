@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from graph.analytics.data import Accountability, Body, GovernanceData
+from graph.backends.embedded import Store
 from graph.errors import NotFoundError
 from graph.namespaces import ID
-from graph.store import Store
+from graph.validation import Violation
 from graph.views import body as body_view
 from graph.views.console import InProcessRunner, QueryTimeout, examples, param_choices
 from graph.views.matrix import GAP_COLUMN, matrix
@@ -18,7 +19,6 @@ from graph.views.network import neighbourhood
 from graph.views.overview import OGL, OPL, SECONDARY, licence_of, timeline
 from graph.views.quality import category_of, group, report_rows, shacl_rows
 from graph.views.refs import iri_of, parse_day, ref_of
-from ingest.validate import Violation
 
 
 def _body(key: str, label: str) -> Body:

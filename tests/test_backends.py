@@ -25,13 +25,14 @@ import pytest
 
 from conftest import BUNDLED_SOURCES, CURATED, ROOT, need
 from graph.backends import Backend, BackendStaging, describe, open_backend
+from graph.backends.embedded import Store
 from graph.backends.remote import CAT, RemoteBackend
+from graph.backends.remote_staging import RemoteStaging
 from graph.backends.sparql import query_form, with_prefixes
-from graph.backends.staging import RemoteStaging
+from graph.backends.types import py_value
 from graph.errors import QueryError, SettingsError, StoreError
 from graph.queries import canned_queries
 from graph.settings import Settings
-from graph.store import Store, py_value
 
 EX = "https://example.org/govkg-test/"
 REMOTES = ("fuseki", "virtuoso")

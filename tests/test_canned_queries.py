@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from graph.backends.embedded import Store
 from graph.errors import QueryError
 from graph.queries import canned_queries, get_query
-from graph.store import Store
 
 ID = "https://w3id.org/govkg/id/"
 

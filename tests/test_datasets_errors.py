@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli, snapshot
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest.pipeline import ingest
 
 FIXTURES = ROOT / "tests" / "fixtures" / "datasets"

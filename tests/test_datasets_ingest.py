@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CURATED, ROOT, run_cli
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest import gmpp, govuk
-from ingest._gmpp_cells import money, rating
+from ingest.gmpp.cells import money, rating
 from ingest.pipeline import Summary, ingest
 from ingest.reconcile import reconcile
 from ingest.registry import Context

@@ -17,7 +17,7 @@ import pytest
 from test_datasets_errors import gmpp_file, ods_row
 
 from conftest import CURATED, ROOT, run_cli, snapshot
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest.pipeline import ingest
 from ingest.reconcile import core_name, normalise, spells, trust_name
 

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_cli
+from graph.backends.embedded import Store
 from graph.derived import DERIVED_KEY
 from graph.queries import CannedQuery, get_query, parse_query_file
-from graph.store import Store
 
 DIRECT = ROOT / "tests" / "fixtures" / "direct-queries"
 ID = "https://w3id.org/govkg/id/"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, need
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest.pipeline import ingest
 
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
@@ -469,7 +469,7 @@ def test_a_document_without_structure_still_gives_figures_and_mentions(fixture_s
 
 
 def test_ingested_documents_pass_the_shapes(fixtures: Path) -> None:
-    from ingest.validate import store_graph, validate, violations_only
+    from graph.validation import store_graph, validate, violations_only
 
     with Store.open(fixtures, read_only=True) as store:
         assert violations_only(validate(store_graph(store))) == []

@@ -11,8 +11,8 @@ import pytest
 from rdflib import URIRef
 
 from conftest import ROOT, run_cli, snapshot
+from graph.backends.embedded import Store
 from graph.errors import InputError
-from graph.store import Store
 from ingest import documents
 from ingest.registry import Context
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from graph.store import Store
+from graph.backends.embedded import Store
 from ingest import documents
 from ingest.pipeline import ingest
 from ingest.registry import Context

@@ -31,9 +31,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import BUNDLED_SOURCES, ROOT
+from graph.backends.embedded import Store
 from graph.endpoint import EndpointServer
 from graph.settings import Settings
-from graph.store import Store
 
 GK = "https://w3id.org/govkg/ontology#"
 BODIES = "SELECT ?b ?l WHERE { ?b a gk:Body ; rdfs:label ?l } ORDER BY ?b"
@@ -277,7 +277,7 @@ def test_the_store_is_locked_against_writers_while_it_is_served(server: Endpoint
     writer = subprocess.run([sys.executable, "-m", "cli.main", "--store", str(store_copy), "remove", "ontology"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert writer.returncode == 3 and "in use by another process" in writer.stderr
-    reader = subprocess.run([sys.executable, "-c", "from graph.store import Store; import sys; "
+    reader = subprocess.run([sys.executable, "-c", "from graph.backends.embedded import Store; import sys; "
                              "print(len(Store.open(sys.argv[1], read_only=True).sources()))", str(store_copy)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert reader.stdout.strip() == str(BUNDLED_SOURCES), reader.stderr  # readers are welcome

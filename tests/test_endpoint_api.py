@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 
 from conftest import need
+from graph.backends.embedded import Store
 from graph.endpoint import EndpointServer
 from graph.endpoint.execute import WorkerState, run_search
 from graph.endpoint.jobs import SearchJob
 from graph.endpoint.server import ROUTES
 from graph.queries import canned_queries
 from graph.settings import Settings
-from graph.store import Store
 
 try:
     import openapi_schema_validator

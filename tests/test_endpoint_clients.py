@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 
 from conftest import need
+from graph.backends.embedded import Store
+from graph.backends.types import py_value
 from graph.endpoint import EndpointServer
 from graph.queries import canned_queries
 from graph.settings import Settings
-from graph.store import Store, py_value
 
 try:
     import SPARQLWrapper

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import CURATED, run_cli, snapshot
-from graph.store import Store
+from graph.backends.embedded import Store
 
 MINIMUMS = {"Body": 30, "Accountability": 40, "Lesson": 40, "Figure": 30, "SourceDocument": 10}
 

@@ -24,13 +24,13 @@ import pytest
 import yaml
 
 from conftest import ROOT, need, run_cli
+from graph.backends.embedded import Store
 from graph.errors import StoreError
 from graph.neo4j.connection import Neo4jConnection, connect
 from graph.neo4j.cypher import get_cypher, run_cypher
 from graph.neo4j.push import PushReport, counts, push, read_meta, wipe
 from graph.queries import canned_queries, get_query
 from graph.settings import Settings
-from graph.store import Store
 
 pytestmark = [pytest.mark.external, pytest.mark.slow]
 

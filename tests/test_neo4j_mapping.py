@@ -14,12 +14,12 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import need, run_cli
+from graph.backends.embedded import Store
 from graph.errors import QueryError, StoreError
 from graph.neo4j.cypher import canned_cypher, cypher_value, get_cypher
 from graph.neo4j.mapping import Vocabulary, build_projection, literal_value, upper_snake
 from graph.queries import canned_queries
 from graph.settings import Settings
-from graph.store import Store
 
 GK = "https://w3id.org/govkg/ontology#"
 ID = "https://w3id.org/govkg/id/"

@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from conftest import CURATED, ROOT, need, run_cli
+from graph.backends.embedded import Store
 from graph.errors import NotFoundError, QueryError
 from graph.settings import Settings
-from graph.store import Store
 from ingest.pipeline import ingest
 
 # ------------------------------------------------------------------------------------------- a small dataset

@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from conftest import CURATED, ROOT, SHARED, need
+from graph.backends.embedded import Store
 from graph.settings import Settings
-from graph.store import Store
 from ingest.pipeline import ingest
 
 EVAL_SET = ROOT / "tests" / "search_eval.yaml"

@@ -122,8 +122,8 @@ def test_an_unknown_runtime_is_a_settings_error(tmp_path: Path) -> None:
 
 
 def test_search_hits_are_the_same_on_both_runtimes(onnx: SentenceTransformerEmbeddings, tmp_path: Path) -> None:
+    from graph.backends.embedded import Store
     from graph.search import Searcher
-    from graph.store import Store
     from ingest.pipeline import ingest
 
     store = tmp_path / "store"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.backends.embedded import Store
 from graph.errors import QueryError, StoreError
-from graph.store import Store
 
 
 def nt(*triples: tuple[str, str, str]) -> bytes:

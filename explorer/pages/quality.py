@@ -16,7 +16,7 @@ GROUPINGS = {"shape": "by shape", "source": "by source"}
 
 
 def _shacl(ctx: Explorer) -> list[dict[str, Any]]:
-    from ingest.validate import store_graph, validate
+    from graph.validation import store_graph, validate
 
     results = validate(store_graph(ctx.store))
     return shacl_rows(results, focus_sources(ctx.store, {v.focus for v in results}))

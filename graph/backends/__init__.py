@@ -3,7 +3,7 @@
 =========== ============================================ ==========================================
 backend     what                                         settings
 =========== ============================================ ==========================================
-embedded    :class:`graph.store.Store`, Oxigraph on disk ``GOVKG_STORE``
+embedded    :class:`graph.backends.embedded.Store`, Oxigraph on disk ``GOVKG_STORE``
 remote      :class:`graph.backends.remote.RemoteBackend` ``GOVKG_SPARQL_QUERY_URL``, ``_UPDATE_URL``,
             on any SPARQL 1.1 server                     ``_GSP_URL``, ``_CATALOG``, ``_USER``, ``_PASSWORD``
 =========== ============================================ ==========================================
@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph.backends.base import Backend, BackendStaging
+from graph.backends.embedded import Store
 from graph.settings import Settings
-from graph.store import Store
 
 if TYPE_CHECKING:
     from graph.backends.remote import RemoteBackend

@@ -1,6 +1,6 @@
 """The backend interface: what the CLI, the ingest pipeline and the explorer need from a store.
 
-Two implementations satisfy it: :class:`graph.store.Store` (Oxigraph embedded on disk, unchanged) and
+Two implementations satisfy it: :class:`graph.backends.embedded.Store` (Oxigraph embedded on disk, unchanged) and
 :class:`graph.backends.remote.RemoteBackend` (any SPARQL 1.1 server). Both keep the same contract, which
 ``tests/test_backends.py`` runs against each:
 
@@ -19,8 +19,8 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from graph.backends.types import QueryResult, SourceRecord, StagedSource
 from graph.derived import ViewChange
-from graph.store import QueryResult, SourceRecord, StagedSource
 
 
 @runtime_checkable

@@ -41,13 +41,14 @@ import pyoxigraph as ox
 
 from graph.backends.http import HttpClient, Response, ServerTimeout
 from graph.backends.sparql import FROM_CLAUSE, parse_answer, query_form, with_prefixes
+from graph.backends.staging import remove_sources
+from graph.backends.types import QueryResult, SourceRecord, StagedSource, dump_quads, py_value
 from graph.errors import QueryError, SettingsError, StoreError
-from graph.namespaces import CATALOG_GRAPH, PREFIXES
+from graph.namespaces import CATALOG_GRAPH
 from graph.settings import Settings
-from graph.store import RDF_FORMATS, QueryResult, SourceRecord, StagedSource, py_value, remove_sources
 
 if TYPE_CHECKING:
-    from graph.backends.staging import RemoteStaging
+    from graph.backends.remote_staging import RemoteStaging
 
 CAT = "https://w3id.org/govkg/catalog#"
 NO_GRAPH = "urn:govkg:no-live-graph"  # named as the dataset when nothing is live, so the dataset is empty
@@ -268,7 +269,7 @@ class RemoteBackend:
 
     # ------------------------------------------------------------------ writing
     def staging(self) -> RemoteStaging:
-        from graph.backends.staging import RemoteStaging
+        from graph.backends.remote_staging import RemoteStaging
 
         if self.read_only:
             raise StoreError("the store is open read-only")
@@ -404,13 +405,7 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
             yield from self.source_quads(key)
 
     def dump(self, output: IO[bytes], fmt: str) -> None:
-        rdf_format = RDF_FORMATS[fmt]
-        prefixes = {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}
-        if rdf_format.supports_datasets:
-            ox.serialize(self.quads(), output, rdf_format, prefixes=prefixes)
-        else:
-            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()), output, rdf_format,
-                         prefixes=prefixes)
+        dump_quads(self.quads(), output, fmt)
 
 
 def _split_lines(data: bytes, size: int) -> list[bytes]:

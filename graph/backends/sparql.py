@@ -1,5 +1,5 @@
 """SPARQL text helpers shared by the remote backend and the endpoint: query forms, prefixes, dataset clauses,
-and reading a server's answer into a :class:`graph.store.QueryResult`."""
+and reading a server's answer into a :class:`graph.backends.embedded.QueryResult`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 
 import pyoxigraph as ox
 
+from graph.backends.types import QueryResult, cut
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES
-from graph.store import QueryResult
 
 FROM_CLAUSE = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?<")
 _DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
@@ -53,29 +53,18 @@ def parse_answer(body: bytes, content_type: str, limit: int | None, *, server_ca
         if isinstance(parsed, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(parsed))
         variables = [v.value for v in parsed.variables]
-        rows: list[tuple[object, ...]] = []
-        truncated = False
-        for solution in parsed:
-            if limit is not None and len(rows) >= limit:
-                truncated = True
-                break
-            rows.append(tuple(solution[v] for v in variables))
-        cut = limit or 0
+        rows, truncated = cut((tuple(s[v] for v in variables) for s in parsed), limit)
+        at = limit or 0
         if server_cap is not None and len(rows) >= server_cap and not truncated:
-            truncated, cut = True, server_cap
-        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=cut)
+            truncated, at = True, server_cap
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=at)
     rdf_format = ox.RdfFormat.from_media_type(content_type) if content_type else None
     if rdf_format is None:
         raise StoreError(f"the SPARQL server answered with {content_type or 'no content type'}, "
                          "which GovKG cannot read")
-    triples: list[ox.Triple] = []
-    truncated = False
     try:
-        for quad in ox.parse(body, rdf_format):
-            if limit is not None and len(triples) >= limit:
-                truncated = True
-                break
-            triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        triples, truncated = cut((ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, rdf_format)),
+                                 limit)
     except SyntaxError as exc:
         raise StoreError(f"the SPARQL server's RDF cannot be read: {exc}") from exc
     return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.backends.types import SourceRecord
 from graph.endpoint import formats
-from graph.store import SourceRecord
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -18,7 +18,9 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from graph.backends.embedded import Store
 from graph.backends.sparql import FROM_CLAUSE
+from graph.backends.types import export_prefixes, py_value
 from graph.endpoint import formats
 from graph.endpoint.jobs import (
     EntityJob,
@@ -37,12 +39,10 @@ from graph.endpoint.jobs import (
 from graph.errors import GovKGError, QueryError
 from graph.namespaces import PREFIXES
 from graph.settings import Settings
-from graph.store import Store, py_value
 
 TRUNCATED = "GovKG-Result-Truncated"
 LIMIT = "GovKG-Result-Limit"
 ROWS = "GovKG-Result-Rows"
-_RDF_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}
 
 
 class _Full(Exception):
@@ -213,7 +213,7 @@ def _triples(raw: ox.QueryTriples, fmt: formats.Format, limit: int) -> tuple[byt
         return (note + nt if truncated else nt), count, truncated
     assert fmt.rdf is not None
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nt, ox.RdfFormat.N_TRIPLES))
-    body = ox.serialize(triples, format=fmt.rdf, prefixes=_RDF_PREFIXES) or b""
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=export_prefixes()) or b""
     if truncated and fmt is formats.TURTLE:
         body = note + body
     return body, count, truncated

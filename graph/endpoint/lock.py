@@ -14,8 +14,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from graph.backends.embedded import OXIGRAPH_DIR
 from graph.errors import StoreError
-from graph.store import OXIGRAPH_DIR
 
 
 class WriterLock:

@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from graph.backends.embedded import Store
+from graph.backends.types import SourceRecord
 from graph.endpoint import api, formats
 from graph.endpoint.description import serialise, service_description
 from graph.endpoint.execute import LIMIT, ROWS, TRUNCATED
@@ -26,7 +28,6 @@ from graph.endpoint.workers import WorkerPool
 from graph.errors import GovKGError, SettingsError, StoreError
 from graph.queries import canned_queries
 from graph.settings import Settings
-from graph.store import SourceRecord, Store
 
 CORS = {
     "Access-Control-Allow-Origin": "*",

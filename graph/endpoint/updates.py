@@ -17,11 +17,11 @@ import hmac
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.backends.embedded import Store
 from graph.endpoint.execute import ROWS
 from graph.endpoint.jobs import Reply, UpdateJob, error_reply, json_reply
 from graph.endpoint.lock import WriterLock
 from graph.endpoint.workers import WorkerPool
-from graph.store import Store
 
 UPDATE_SOURCE = "sparql-update"
 

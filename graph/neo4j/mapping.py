@@ -32,8 +32,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.backends.embedded import Store
 from graph.namespaces import GK, PREFIXES
-from graph.store import Store
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.backends.embedded import Store
 from graph.errors import NotFoundError
 from graph.namespaces import GK
 from graph.neo4j.connection import Neo4jConnection
@@ -42,7 +43,6 @@ from graph.neo4j.mapping import (
     Vocabulary,
     build_projection,
 )
-from graph.store import Store
 
 META_ID = "projection"
 VECTOR_INDEX = "govkg_embedding"

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.backends.embedded import Store
 from graph.errors import StoreError
 from graph.neo4j.connection import Neo4jConnection, connect
 from graph.neo4j.mapping import NODE_LABEL, SENTENCE_OF
@@ -35,7 +36,6 @@ from graph.search import Searcher
 from graph.search.dense import OVERFETCH, DenseHits, DenseIndex
 from graph.search.index import SearchIndex
 from graph.settings import Settings
-from graph.store import Store
 
 MIN_FETCH = 1000  # vectors asked of the vector index at least (a small graph: all of them, so the ranking is exact)
 MAX_FETCH = 10000

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.backends.embedded import Store
 from graph.search.dense import DenseIndex
 from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
 from graph.search.explain import Gazetteer
@@ -48,7 +49,6 @@ from graph.search.items import (
     sentences,
 )
 from graph.search.lexical import LexicalIndex
-from graph.store import Store
 
 FORMAT = 5
 SIBLINGS = 1  # the nearest items of the same source document that each item is linked to …

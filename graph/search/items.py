@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graph.backends.embedded import Store
 from graph.namespaces import GK, PREFIXES
-from graph.store import Store
 
 DCT = PREFIXES["dcterms"]
 RDFS = PREFIXES["rdfs"]

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.backends.embedded import Store
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import ID
 from graph.search import explain, ranking
@@ -31,7 +32,6 @@ from graph.search.index import Progress, SearchIndex, build_index, fingerprint
 from graph.search.items import sentences
 from graph.search.lexical import tokens
 from graph.settings import Settings
-from graph.store import Store
 
 MODES = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 2000

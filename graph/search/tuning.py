@@ -133,8 +133,8 @@ def query_objective(scores: ModeScores) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from graph.backends.embedded import Store
     from graph.settings import Settings
-    from graph.store import Store
 
     parser = argparse.ArgumentParser(description="Choose the search's weights on the tune part of the evaluation set")
     parser.add_argument("--set", dest="eval_set", default=str(EVAL_SET))

@@ -4,7 +4,7 @@ that stops a query at the timeout.
 pyoxigraph cannot cancel a running query, so :class:`WorkerRunner` runs each query in a query worker process
 of the SPARQL endpoint (graph/endpoint/workers.py: read-only store, killed and replaced at the timeout). The
 worker writes the rows as TSV (lossless: terms in N-Triples syntax) and the runner reads them back into a
-:class:`~graph.store.QueryResult`, so graph/results.py writes the CSV and JSON downloads.
+:class:`~graph.backends.embedded.QueryResult`, so graph/results.py writes the CSV and JSON downloads.
 
 On a remote backend :class:`RemoteRunner` sends the query to the SPARQL server with an HTTP timeout equal to
 the console's, and asks the server to stop at that time too (Fuseki and Virtuoso take a timeout parameter).
@@ -21,12 +21,12 @@ import pyoxigraph as ox
 
 from graph.backends import Backend
 from graph.backends.http import ServerTimeout
+from graph.backends.types import QueryResult
 from graph.errors import QueryError
 from graph.namespaces import ID
 from graph.queries import CannedQuery, Param, canned_queries
 from graph.results import term_json
 from graph.settings import Settings
-from graph.store import QueryResult
 from graph.views.refs import short
 
 _ACCEPT = "text/tab-separated-values, application/n-triples"

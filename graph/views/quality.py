@@ -2,7 +2,7 @@
 references, ambiguous matches, rows they could not parse), grouped by shape and by source.
 
 The SHACL results come in as records with ``focus``, ``path``, ``message``, ``shape``, ``severity`` and
-``value`` (ingest/validate.py's ``Violation``); this module does not import ingest (imports point down).
+``value`` (graph/validation.py's ``Violation``); this module does not import ingest (imports point down).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+from graph.backends.embedded import CATALOG_FILE
 from graph.namespaces import ID, shorten
-from graph.store import CATALOG_FILE
 
 
 def ref_of(iri: str) -> str:

@@ -24,79 +24,31 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import IO, Any, Protocol, Self
+from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph import derived
-from graph.derived import ViewChange
+from graph.backends.staging import StagingBase, remove_sources
+from graph.backends.types import (
+    QueryResult,
+    SourceRecord,
+    StagedSource,
+    collect,
+    dump_quads,
+    py_value,
+    tsv_rows,
+)
 from graph.errors import QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
 
-XSD = PREFIXES["xsd"]
 CATALOG_FILE = "catalog.json"
 OXIGRAPH_DIR = "oxigraph"
 _BULK_THRESHOLD = 4 * 1024 * 1024  # bytes of N-Triples above which bulk_load pays off
 _FROM = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?<")
-
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """One ingested source as the catalog records it."""
-
-    key: str
-    graph: str
-    generation: int
-    content_hash: str
-    ingested_at: str
-    triples: int
-    origin: str
-    ingester: str
-    title: str = ""
-    report: str = ""
-
-
-@dataclass
-class StagedSource:
-    key: str
-    graph: ox.NamedNode
-    generation: int
-    content_hash: str
-    origin: str
-    ingester: str
-    title: str
-    report: str
-    triples: int = 0
-
-
-@dataclass
-class QueryResult:
-    """The result of a SPARQL query, cut at a limit that it reports."""
-
-    kind: str  # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # pyoxigraph terms or None
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-    limit: int = 0
-    seconds: float = 0.0
 
 
 class Store:
@@ -254,7 +206,7 @@ class Store:
         started = time.perf_counter()
         try:
             raw = self._store.query(sparql, prefixes=PREFIXES, **self._dataset(sparql))
-            result = _collect(raw, limit)
+            result = collect(raw, limit)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
@@ -279,12 +231,7 @@ class Store:
 
     def dump(self, output: IO[bytes], fmt: str) -> None:
         """Serialise the live graphs: with graph names for TriG/N-Quads, as one merged graph otherwise."""
-        rdf_format = RDF_FORMATS[fmt]
-        if rdf_format.supports_datasets:
-            ox.serialize(self._live_quads(), output, rdf_format, prefixes=_export_prefixes())
-        else:
-            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self._live_quads())
-            ox.serialize(triples, output, rdf_format, prefixes=_export_prefixes())
+        dump_quads(self._live_quads(), output, fmt)
 
     def _live_quads(self) -> Iterator[ox.Quad]:
         for g in self.live_graphs():
@@ -294,124 +241,6 @@ class Store:
     def oxigraph(self) -> ox.Store:
         """The underlying pyoxigraph store, for benchmarks and the SPARQL endpoint."""
         return self._store
-
-
-class _Writable(Protocol):
-    def sources(self) -> dict[str, SourceRecord]: ...
-
-    def staging(self) -> StagingBase: ...
-
-
-def remove_sources(store: _Writable, keys: Iterable[str]) -> list[SourceRecord]:
-    """Remove sources from a store in one switch, through a staging, so that the derived views are brought
-    up to date in the same switch; the records removed."""
-    records = [store.sources()[k] for k in keys]
-    with store.staging() as stage:
-        for r in records:
-            stage.remove(r.key)
-    return records
-
-
-class StagingBase:
-    """A set of staged sources used as a context manager: committed when the block ends normally, aborted
-    (the staged graphs dropped) when it raises. Subclasses write ``put``, ``remove``, ``_commit``, ``_abort``,
-    ``_sources`` (the catalog it stages against), ``_ask`` and ``_select_over`` (queries over given graphs).
-
-    Before the switch, :meth:`derive` brings the derived views (graph/derived.py) up to date with what is
-    being committed, so sources and views always change together."""
-
-    _done = False
-    _derived = False
-    staged: list[StagedSource]
-    removed: list[str]
-
-    def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
-        raise NotImplementedError
-
-    def remove(self, key: str) -> None:
-        self.removed.append(key)
-
-    def _commit(self) -> None:
-        raise NotImplementedError
-
-    def _abort(self) -> None:
-        raise NotImplementedError
-
-    def _sources(self) -> dict[str, SourceRecord]:
-        raise NotImplementedError
-
-    def _ask(self, sparql: str) -> bool:
-        raise NotImplementedError
-
-    def _select_over(self, sparql: str, graphs: list[str]) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def preview_graphs(self) -> list[str]:
-        """The graphs that will be live after the commit (the derived view's own graph left out)."""
-        replaced = {s.key for s in self.staged} | set(self.removed) | {derived.DERIVED_KEY}
-        live = [r.graph for k, r in self._sources().items() if k not in replaced]
-        return live + [s.graph.value for s in self.staged if s.key != derived.DERIVED_KEY]
-
-    def preview_select(self, sparql: str) -> list[dict[str, Any]]:
-        """A SELECT's rows (plain Python values) over the graphs as they will be after the commit."""
-        return self._select_over(sparql, self.preview_graphs())
-
-    def derive(self) -> ViewChange | None:
-        """Recompute the derived views when what is staged or removed can change them (at most once).
-        Returns what happened to the view when it was recomputed, else None."""
-        if self._derived:
-            return None
-        self._derived = True
-        sources = self._sources()
-        keys = {s.key for s in self.staged} | set(self.removed)
-        if derived.DERIVED_KEY in keys:
-            return None  # the caller writes the view itself
-        touched = [s.graph.value for s in self.staged] + [sources[k].graph for k in keys if k in sources]
-        has_view = derived.DERIVED_KEY in sources
-        if not any(self._ask(derived.trigger_ask(g)) for g in touched):
-            if has_view:
-                return None
-            graphs = self.preview_graphs()  # no view yet (a store written before views existed)
-            if not graphs or not self._select_over(derived.ANY_ACCOUNTABILITY, graphs):
-                return None
-        data, counts = derived.compute(self.preview_select)
-        if counts["accountabilities"] == 0:
-            if has_view:
-                self.remove(derived.DERIVED_KEY)
-                return derived.ViewChange("removed", 0, counts)
-            return None
-        digest = derived.content_hash(data)
-        if has_view and sources[derived.DERIVED_KEY].content_hash == digest:
-            return derived.ViewChange("unchanged", sources[derived.DERIVED_KEY].triples, counts)
-        staged = self.put(derived.DERIVED_KEY, data, content_hash=digest, origin="graph/derived.py",
-                          ingester=derived.DERIVED_INGESTER, title=derived.DERIVED_TITLE, report=json.dumps(counts))
-        return derived.ViewChange("written", staged.triples, counts)
-
-    def commit(self) -> None:
-        try:
-            self.derive()
-            if self.staged or self.removed:
-                self._commit()
-        except BaseException:
-            self.abort()
-            raise
-        self._done = True
-
-    def abort(self) -> None:
-        self._done = True
-        self._abort()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if not self._done:
-            if exc_type is None:
-                self.commit()
-            else:
-                self.abort()
-
 
 
 class Staging(StagingBase):
@@ -492,77 +321,8 @@ def _parallel_bulk_load(inner: ox.Store, data: bytes, graph: ox.NamedNode) -> No
         list(pool.map(lambda part: inner.bulk_load(part, ox.RdfFormat.N_TRIPLES, to_graph=graph), parts))
 
 
-_TSV_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_TSV_CHARS = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _tsv_unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _TSV_CHARS.get(code, code)
-
-
-def _tsv_value(cell: str) -> str | None:
-    if not cell:
-        return None
-    if cell[0] == "<":
-        return cell[1:-1]
-    if cell[0] == '"':
-        lexical = cell[1:cell.rindex('"')]
-        return _TSV_ESCAPE.sub(_tsv_unescape, lexical) if "\\" in lexical else lexical
-    return cell  # a blank node or a bare number or boolean
-
-
-def tsv_rows(data: bytes) -> list[dict[str, Any]]:
-    """SPARQL results TSV as rows of IRIs and lexical forms (None when unbound)."""
-    lines = data.decode("utf-8").split("\n")
-    names = [v[1:] for v in lines[0].split("\t")] if lines and lines[0] else []
-    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines[1:] if line]
-
-
 def _count_graph(inner: ox.Store, graph: ox.NamedNode) -> int:
     result = inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
     assert isinstance(result, ox.QuerySolutions)
     return int(next(iter(result))["n"].value)
 
-
-def _collect(raw: Any, limit: int | None) -> QueryResult:
-    if isinstance(raw, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(raw))
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        rows: list[tuple[Any, ...]] = []
-        truncated = False
-        for solution in raw:
-            if limit is not None and len(rows) >= limit:
-                truncated = True
-                break
-            rows.append(tuple(solution[v] for v in variables))
-        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=limit or 0)
-    triples: list[ox.Triple] = []
-    truncated = False
-    for t in raw:
-        if limit is not None and len(triples) >= limit:
-            truncated = True
-            break
-        triples.append(t)
-    return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)
-
-
-def py_value(term: Any) -> Any:
-    """A pyoxigraph term as a plain Python value: IRIs and strings as str, numbers as int/float, None."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt in (XSD + "integer", XSD + "int", XSD + "long"):
-            return int(term.value)
-        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-            return float(term.value)
-        if dt == XSD + "boolean":
-            return term.value == "true"
-        return term.value
-    return term.value
-
-
-def _export_prefixes() -> dict[str, str]:
-    return {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}

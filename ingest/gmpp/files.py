@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
-from ingest import _gmpp_cells as cells
-from ingest._datasets import DatasetSource, clean, decode, display, need, read_csv
+from ingest.datasets import DatasetSource, clean, decode, display, need, read_csv
+from ingest.gmpp import cells
 
 MAPPING = "data/mappings/gmpp.yaml"
 _YEAR = re.compile(r"((?:19|20)\d{2})[_-](\d{2})(?!\d)")

@@ -26,8 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.errors import InputError
-from ingest import _gmpp_cells as cells
-from ingest._datasets import (
+from ingest.datasets import (
     TYPE,
     DatasetSource,
     Report,
@@ -41,7 +40,8 @@ from ingest._datasets import (
     need,
     prepared,
 )
-from ingest._gmpp_files import MAPPING, Row, Year, read_year
+from ingest.gmpp import cells
+from ingest.gmpp.files import MAPPING, Row, Year, read_year
 from ingest.pipeline import Prepared
 from ingest.registry import Context
 

@@ -1,0 +1,154 @@
+"""The types every backend shares: a source's catalog record, a staged source, a query's result (cut at a
+limit, which it reports), and how terms become plain Python values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from graph.namespaces import PREFIXES
+
+XSD = PREFIXES["xsd"]
+
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One ingested source as the catalog records it."""
+
+    key: str
+    graph: str
+    generation: int
+    content_hash: str
+    ingested_at: str
+    triples: int
+    origin: str
+    ingester: str
+    title: str = ""
+    report: str = ""
+
+
+@dataclass
+class StagedSource:
+    key: str
+    graph: ox.NamedNode
+    generation: int
+    content_hash: str
+    origin: str
+    ingester: str
+    title: str
+    report: str
+    triples: int = 0
+
+
+@dataclass
+class QueryResult:
+    """The result of a SPARQL query, cut at a limit that it reports."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    limit: int = 0
+    seconds: float = 0.0
+
+
+def cut(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
+    """The first ``limit`` items (all when None) and whether more were left: the one result cut."""
+    kept: list[Any] = []
+    for item in items:
+        if limit is not None and len(kept) >= limit:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+def collect(raw: Any, limit: int | None) -> QueryResult:
+    """A pyoxigraph query result (solutions, boolean or triples) as a QueryResult cut at ``limit``."""
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows, truncated = cut((tuple(s[v] for v in variables) for s in raw), limit)
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=limit or 0)
+    triples, truncated = cut((ox.Triple(t.subject, t.predicate, t.object) for t in raw), limit)
+    return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)
+
+
+def py_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value: IRIs and strings as str, numbers as int/float, None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in (XSD + "integer", XSD + "int", XSD + "long"):
+            return int(term.value)
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+            return float(term.value)
+        if dt == XSD + "boolean":
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+
+def export_prefixes() -> dict[str, str]:
+    """The prefixes written into exported RDF (Turtle, TriG, JSON-LD): GovKG's own, without the SHACL and
+    OWL-Time ones that exported data never uses."""
+    return {p: iri for p, iri in PREFIXES.items() if p not in ("sh", "time")}
+
+
+def dump_quads(quads: Iterator[ox.Quad], output: IO[bytes], fmt: str) -> None:
+    """Serialise quads as ``fmt`` (a key of RDF_FORMATS): with graph names for TriG and N-Quads, as one merged
+    graph otherwise."""
+    rdf_format = RDF_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        ox.serialize(quads, output, rdf_format, prefixes=export_prefixes())
+    else:
+        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), output, rdf_format,
+                     prefixes=export_prefixes())
+
+
+_TSV_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_TSV_CHARS = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _tsv_unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _TSV_CHARS.get(code, code)
+
+
+def _tsv_value(cell: str) -> str | None:
+    if not cell:
+        return None
+    if cell[0] == "<":
+        return cell[1:-1]
+    if cell[0] == '"':
+        lexical = cell[1:cell.rindex('"')]
+        return _TSV_ESCAPE.sub(_tsv_unescape, lexical) if "\\" in lexical else lexical
+    return cell  # a blank node or a bare number or boolean
+
+
+def tsv_rows(data: bytes) -> list[dict[str, Any]]:
+    """SPARQL results TSV as rows of IRIs and lexical forms (None when unbound)."""
+    lines = data.decode("utf-8").split("\n")
+    names = [v[1:] for v in lines[0].split("\t")] if lines and lines[0] else []
+    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines[1:] if line]
+

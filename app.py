@@ -7,9 +7,10 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer import state
-from explorer.context import Explorer, open_explorer, store_state
+from explorer.context import Explorer, open_explorer
 from explorer.pages import PAGES
 from explorer.widgets import show_error
+from graph.backends import store_state
 from graph.errors import GovKGError, StoreError
 from graph.settings import Settings
 
@@ -62,8 +63,7 @@ def sidebar(ctx: Explorer) -> str:
                              on_change=_switched)
         st.divider()
         sources = ctx.store.sources()
-        where = "on the SPARQL server" if ctx.remote else "in the store"
-        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples {where} (read-only)",
+        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples (read-only)",
                    help=ctx.describe())
         st.caption("Every view's address (in the address bar) is a link that restores it.")
     state.put(view=view)

@@ -25,7 +25,7 @@ from typing import Any
 from graph.analytics import accountability, changes, coverage, lineage, network, recurring
 from graph.analytics.data import GovernanceData, parse_when
 from graph.analytics.serial import plain
-from graph.backends.embedded import Store
+from graph.backends import open_backend
 from graph.errors import InputError
 from graph.settings import Settings
 
@@ -71,7 +71,7 @@ def _period(start: date | None, end: date | None) -> str:
 
 
 def _load(settings: Settings) -> GovernanceData:
-    with Store.open(settings.store, read_only=True) as store:
+    with open_backend(settings, read_only=True) as store:
         if not store.sources():
             raise InputError("the store is empty", hint="run `govkg ingest` first")
         return GovernanceData.load(store)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from graph.backends.embedded import Store
+from graph.backends import Backend, open_backend
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -94,7 +94,7 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
 
     quiet = args.quiet or args.json
     tty = sys.stderr.isatty()
-    with Store.open(settings.store, read_only=True) as store, _connected(args, settings) as conn:
+    with open_backend(settings, read_only=True) as store, _connected(args, settings) as conn:
         embeddings: Embeddings | None = None
         if not args.no_embeddings:
             embeddings = _embeddings(store, settings, quiet)
@@ -146,7 +146,7 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _embeddings(store: Store, settings: Settings, quiet: bool) -> Any:
+def _embeddings(store: Backend, settings: Settings, quiet: bool) -> Any:
     from graph.errors import GovKGError
 
     try:
@@ -173,7 +173,7 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     pushed = dict(zip(meta.get("graphs", []), meta.get("hashes", []), strict=False))
     graphs: dict[str, str] = {}
     expected: dict[str, int] = {}
-    with Store.open(settings.store, read_only=True) as store:
+    with open_backend(settings, read_only=True) as store:
         live = store.sources()
         for key in sorted(set(pushed) | set(live)):
             if key not in pushed:

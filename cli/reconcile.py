@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from graph.backends.embedded import Store
+from graph.backends import open_backend
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -35,7 +35,7 @@ def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ingest
     from ingest.reconcile import reconcile, render
 
-    with Store.open(settings.store, read_only=args.dry_run) as store:
+    with open_backend(settings, read_only=args.dry_run) as store:
         result = reconcile(store)
         status = "dry run: nothing written"
         if not args.dry_run:

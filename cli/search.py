@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.backends.embedded import Store
+from graph.backends import Backend, open_backend
 from graph.errors import GovKGError, QueryError
 from graph.settings import Settings
 
@@ -61,7 +61,7 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
 
 
 @contextmanager
-def _search_backend(args: argparse.Namespace, store: Store, settings: Settings) -> Iterator[Any]:
+def _search_backend(args: argparse.Namespace, store: Backend, settings: Settings) -> Iterator[Any]:
     if args.backend == "neo4j":
         from graph.neo4j.search import neo4j_searcher
 
@@ -71,14 +71,14 @@ def _search_backend(args: argparse.Namespace, store: Store, settings: Settings) 
         yield _searcher(store, settings)
 
 
-def _searcher(store: Store, settings: Settings) -> Any:
+def _searcher(store: Backend, settings: Settings) -> Any:
     from graph.search import Searcher
 
     return Searcher(store, settings)
 
 
-def _open(settings: Settings) -> Store:
-    return Store.open(settings.store, read_only=True)
+def _open(settings: Settings) -> Backend:
+    return open_backend(settings, read_only=True)
 
 
 def _read_stdin() -> str:
@@ -186,7 +186,7 @@ def cmd_eval_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def after_ingest(store: Store, settings: Settings, progress: Callable[[str], None]) -> None:
+def after_ingest(store: Backend, settings: Settings, progress: Callable[[str], None]) -> None:
     """Keep an existing search index in step after an ingest: only new or changed texts are embedded.
 
     A store with no index yet is left alone, so an ingest stays fast (loading the model alone takes

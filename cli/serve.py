@@ -43,7 +43,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(
             f"GovKG SPARQL endpoint at {server.url}/sparql\n"
             f"  query page {server.url}/   JSON API {server.url}/api/openapi.json\n"
-            f"  store {server.lock.folder} ({triples:,} triples, {len(server.sources)} sources); "
+            f"  store {server.app.where} ({triples:,} triples, {len(server.sources)} sources); "
             f"{server.pool.size} workers; timeout {settings.query_timeout:g} s; "
             f"limit {settings.result_limit:,} rows; updates {updates}\n")
         if not triples:

@@ -5,15 +5,13 @@ page says which command loads it)."""
 
 from __future__ import annotations
 
-import shlex
 import threading
 import time
 from pathlib import Path
 
 import streamlit as st
 
-from explorer.context import forget_stamp
-from graph.backends import Backend, open_backend
+from graph.backends import Backend, command_line, forget_stamp, open_backend, where
 from graph.errors import GovKGError, StoreError
 from graph.settings import Settings
 from ingest.pipeline import Progress, ingest
@@ -25,13 +23,8 @@ def first_run(settings: Settings) -> bool:
     """Ingest ``settings.data_dir`` into the empty store, showing progress; True when it worked."""
     data = Path(settings.data_dir)
     st.title("GovKG explorer")
-    if settings.backend == "remote":
-        st.info(f"The catalog `{settings.sparql_catalog}` on the SPARQL server at `{settings.sparql_query_url}` "
-                f"has no sources. Loading the bundled data from `{data}` into it first (only this once; later "
-                "runs read the server at once).")
-    else:
-        st.info(f"The store at `{Path(settings.store).expanduser()}` is empty. Loading the bundled data from "
-                f"`{data}` first (only this once; later runs open the store at once).")
+    st.info(f"{where(settings)[0].upper()}{where(settings)[1:]} is empty. Loading the bundled data from "
+            f"`{data}` into it first (only this once; later runs open it at once).")
     if not _LOCK.acquire(blocking=False):
         with st.spinner("Another session is loading the data…"):
             _LOCK.acquire()
@@ -47,16 +40,7 @@ def first_run(settings: Settings) -> bool:
 
 def ingest_command(settings: Settings) -> str:
     """The shell command that loads the bundled data into the store the settings name."""
-    env = [f"GOVKG_BACKEND={settings.backend}"] if settings.backend == "remote" else [
-        f"GOVKG_STORE={shlex.quote(settings.store)}"]
-    if settings.backend == "remote":
-        for name, value in (("GOVKG_SPARQL_QUERY_URL", settings.sparql_query_url),
-                            ("GOVKG_SPARQL_UPDATE_URL", settings.sparql_update_url),
-                            ("GOVKG_SPARQL_GSP_URL", settings.sparql_gsp_url),
-                            ("GOVKG_SPARQL_CATALOG", settings.sparql_catalog)):
-            if value:
-                env.append(f"{name}={shlex.quote(value)}")
-    return " ".join([*env, "govkg", "ingest", shlex.quote(settings.data_dir)])
+    return command_line(settings, "ingest", settings.data_dir)
 
 
 def _ingest(settings: Settings, data: Path) -> bool:
@@ -78,12 +62,9 @@ def _ingest(settings: Settings, data: Path) -> bool:
             st.error(f"{exc.message}.")
             if exc.hint:
                 st.caption(exc.hint)
-            if settings.backend == "remote":
-                st.caption("Load the data with a user the server lets write (or once the other writer has "
-                           "finished), then reload this page:")
-                st.code(ingest_command(settings), language="bash")
-            else:
-                st.caption("When the other process has finished, reload this page.")
+            st.caption("Load the data once the other writer has finished (or, on a SPARQL server, as a user it "
+                       "lets write), then reload this page:")
+            st.code(ingest_command(settings), language="bash")
             return False
         except GovKGError as exc:
             status.update(label="The bundled data could not be ingested", state="error")
@@ -97,18 +78,14 @@ def _ingest(settings: Settings, data: Path) -> bool:
 
 
 def _build_search_index(store: Backend, settings: Settings, progress: Progress) -> None:
-    """Build the semantic search index now, so the first search does not wait for it (skipped without search,
-    and for a server's data when no GOVKG_SEARCH_DIR keeps the index: the first search builds it in memory)."""
-    if store.path is None and not settings.search_dir:
-        progress("the search index of a server's data is built at the first search (GOVKG_SEARCH_DIR keeps it)")
-        return
+    """Build the semantic search index now, so the first search does not wait for it (skipped without search)."""
     try:
         from graph.search import Searcher
     except ImportError as exc:
         progress(f"semantic search is not installed ({exc}); skipping its index")
         return
     try:
-        Searcher(store, settings).refresh(  # type: ignore[arg-type]  # it reads sources() and select() only
+        Searcher(store, settings).refresh(
             lambda message: progress(f"search: {message}"))
     except (GovKGError, OSError) as exc:
         text = exc.render() if isinstance(exc, GovKGError) else str(exc)

@@ -13,7 +13,7 @@ So the store keeps their answers as data, like a materialised view in a relation
   last such holding before and the start of the next one after.
 
 They live in one source of their own, :data:`DERIVED_KEY`, which every commit brings up to date *in the same
-switch* as the sources it changes (see :meth:`graph.backends.embedded.StagingBase.commit`): a commit that adds, replaces
+switch* as the sources it changes (see :meth:`graph.backends.staging.StagingBase.commit`): a commit that adds, replaces
 or removes a graph with accountabilities, holders' relations or kind notations recomputes the view from the
 graphs as they will be after the switch, and stages the new view with them. A reader never sees sources and
 view out of step, and an interrupted write leaves both as they were. Each derived node cites the
@@ -80,7 +80,7 @@ class Preview(Protocol):
 
 @dataclass(frozen=True)
 class ViewChange:
-    """What :meth:`graph.backends.embedded.StagingBase.derive` did: ``status`` "written", "removed" or "unchanged"."""
+    """What :meth:`graph.backends.staging.StagingBase.derive` did: ``status`` "written", "removed" or "unchanged"."""
 
     status: str
     triples: int

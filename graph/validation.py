@@ -9,6 +9,7 @@ from functools import lru_cache
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
+from graph.backends import Backend
 from ontology import shape_files, vocabulary_files
 
 
@@ -98,13 +99,10 @@ def referenced_iris(data: Graph) -> set[str]:
     }
 
 
-def store_graph(store: object, *, skip: tuple[str, ...] = ("ontology",)) -> Graph:
+def store_graph(store: Backend, *, skip: tuple[str, ...] = ("ontology",)) -> Graph:
     """The live data of a store as one rdflib in-memory graph (for SHACL), without the ontology source."""
     import pyoxigraph as ox
 
-    from graph.backends import Backend
-
-    assert isinstance(store, Backend)
     g = Graph()
     for key in store.sources():
         if key in skip:

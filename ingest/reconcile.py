@@ -34,7 +34,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.namespaces import GK, shorten
 from ingest.datasets import OWL, TYPE, adder, digest, gk, iri
 from ingest.pipeline import Prepared
@@ -224,7 +224,7 @@ def spells(abbreviation: str, words: list[str]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------- reading
-def _records(store: Store) -> tuple[dict[str, Record], dict[str, Record]]:
+def _records(store: Backend) -> tuple[dict[str, Record], dict[str, Record]]:
     """Bodies and GMPP-identified initiatives of the store, with the source that types them."""
     graphs = {s.graph: s for s in store.sources().values()}
     bodies: dict[str, Record] = {}
@@ -286,7 +286,7 @@ class _Clusters:
         self.parent[self.find(a)] = self.find(b)
 
 
-def reconcile(store: Store) -> Reconciliation:
+def reconcile(store: Backend) -> Reconciliation:
     bodies, initiatives = _records(store)
     clusters = _Clusters()
     matches: list[Match] = []

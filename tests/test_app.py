@@ -13,8 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import CURATED, ROOT
-from graph.backends.embedded import Store
-from graph.views.refs import catalog_stamp
+from graph.backends.embedded import Store, catalog_stamp
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 180  # seconds for one run: the first search loads the language model

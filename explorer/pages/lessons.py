@@ -26,10 +26,8 @@ def render(ctx: Explorer) -> None:
         searcher = ctx.searcher()
     except ImportError as exc:
         not_available("Semantic search", f"This build has no graph.search ({exc}); install it with "
-                      '`pip install -e ".[search]"`.')
+                      '`pip install "govkg[search]"`.')
         searcher = None
-    if searcher is not None and ctx.search_note():
-        st.caption(ctx.search_note())
     hits: list[dict[str, Any]] = []
     results, detail = st.columns([3, 2], gap="large")
     with results:

@@ -26,11 +26,12 @@ pyoxigraph, so rows hold the same term types as the embedded store's.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,10 +40,11 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
+from graph.backends.base import RawAnswer
 from graph.backends.http import HttpClient, Response, ServerTimeout
-from graph.backends.sparql import FROM_CLAUSE, parse_answer, query_form, with_prefixes
+from graph.backends.sparql import FROM_CLAUSE, parse_answer, parse_raw, query_form, with_prefixes
 from graph.backends.staging import remove_sources
-from graph.backends.types import QueryResult, SourceRecord, StagedSource, dump_quads, py_value
+from graph.backends.types import QueryResult, SourceRecord, StagedSource, dump_quads, py_value, sources_stamp
 from graph.errors import QueryError, SettingsError, StoreError
 from graph.namespaces import CATALOG_GRAPH
 from graph.settings import Settings
@@ -92,7 +94,7 @@ class RemoteBackend:
         self.catalog = catalog
         self.path: Path | None = None
         self.read_only = read_only
-        self.location = query_url
+        self.location = query_url if catalog == CATALOG_GRAPH else f"{query_url} (catalog {catalog})"
         self._http = HttpClient(timeout=timeout, user=user, password=password)
         self._lock = threading.Lock()
         self._sources: dict[str, SourceRecord] | None = None
@@ -133,10 +135,13 @@ class RemoteBackend:
 
     # ------------------------------------------------------------------ HTTP
     def _post_query(self, sparql: str, dataset: list[str] | None, accept: str, *,
-                    timeout: float | None = None) -> Response:
+                    timeout: float | None = None, named: list[str] | None = None) -> Response:
+        """POST a query; ``dataset`` names the default graph's parts and, unless ``named`` is given, the named
+        graphs too."""
         params: list[tuple[str, str]] = [("query", sparql)]
         if dataset is not None:
-            params += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
+            named = dataset if named is None else named
+            params += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in named]
         if timeout is not None:
             params += self._timeout_params(timeout)
         resp = self._http.request("POST", self.query_url, body=urlencode(params).encode("utf-8"), headers={
@@ -351,15 +356,44 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
     def live_graphs(self) -> list[str]:
         return [s.graph for s in self.sources().values()]
 
+    def describe(self) -> str:
+        server = f" ({self.server.split('/')[0].strip()})" if self.server else ""
+        return (f"The SPARQL server at {self.query_url}{server}, catalog graph {self.catalog} "
+                "(the GOVKG_BACKEND=remote and GOVKG_SPARQL_* settings).")
+
+    def local_dir(self) -> Path | None:
+        """``servers/<hash of the query URL and catalog>`` in the user's data folder."""
+        from platformdirs import user_data_dir
+
+        digest = hashlib.sha256(f"{self.query_url}\n{self.catalog}".encode()).hexdigest()[:16]
+        return Path(user_data_dir("govkg")) / "servers" / digest
+
+    def stamp(self) -> str:
+        return sources_stamp(self.refresh())
+
+    def _answer(self, sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
+                timeout: float | None) -> Response:
+        form = query_form(sparql)
+        accept = _GRAPH_ACCEPT if form in ("construct", "describe") else _RESULTS_ACCEPT
+        if default_graphs is not None or named_graphs is not None:
+            live = set(self.live_graphs())
+            default = [g for g in default_graphs or () if g in live] or [NO_GRAPH]
+            named = [g for g in named_graphs or () if g in live] or [NO_GRAPH]
+            return self._post_query(with_prefixes(sparql), default, accept, timeout=timeout, named=named)
+        dataset = None if FROM_CLAUSE.search(sparql) else (self.live_graphs() or [NO_GRAPH])
+        return self._post_query(with_prefixes(sparql), dataset, accept, timeout=timeout)
+
+    def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+        resp = self._answer(sparql, default_graphs, named_graphs, timeout)
+        return parse_raw(resp.body, resp.content_type)
+
     def query(self, sparql: str, *, limit: int | None = None, timeout: float | None = None) -> QueryResult:
         """Run a SPARQL query over the live graphs; rows beyond ``limit`` are cut and reported. ``timeout``
         (seconds) bounds the wait, and the server's own work where it takes a timeout parameter (Fuseki,
         Virtuoso); past it :class:`~graph.backends.http.ServerTimeout` is raised."""
         started = time.perf_counter()
-        form = query_form(sparql)
-        accept = _GRAPH_ACCEPT if form in ("construct", "describe") else _RESULTS_ACCEPT
-        dataset = None if FROM_CLAUSE.search(sparql) else (self.live_graphs() or [NO_GRAPH])
-        resp = self._post_query(with_prefixes(sparql), dataset, accept, timeout=timeout)
+        resp = self._answer(sparql, None, None, timeout)
         cap = resp.headers.get("x-sparql-maxrows")
         result = parse_answer(resp.body, resp.content_type, limit,
                               server_cap=int(cap) if cap and cap.isdigit() else None)
@@ -418,3 +452,38 @@ def _split_lines(data: bytes, size: int) -> list[bytes]:
         chunks.append(data[start:end])
         start = end
     return chunks
+
+
+# ---------------------------------------------------------------------- stamps without a connection of one's own
+STAMP_SECONDS = 3.0  # a server's catalog is read again for a stamp at most this often
+_stamp_lock = threading.Lock()
+_stamp_readers: dict[str, RemoteBackend] = {}
+_stamps_seen: dict[str, tuple[float, str]] = {}
+
+
+def _stamp_key(settings: Settings) -> str:
+    return f"{settings.sparql_query_url} {settings.sparql_catalog}"
+
+
+def peek_stamp(settings: Settings) -> str:
+    """The catalog's stamp on the server the settings name, read through one shared read-only connection per
+    server and catalog, at most every :data:`STAMP_SECONDS` (readers such as the explorer ask on every rerun)."""
+    key = _stamp_key(settings)
+    with _stamp_lock:
+        seen = _stamps_seen.get(key)
+        if seen is not None and time.monotonic() - seen[0] < STAMP_SECONDS:
+            return seen[1]
+        reader = _stamp_readers.get(key)
+    if reader is None:
+        reader = RemoteBackend.from_settings(settings, read_only=True)
+        with _stamp_lock:
+            reader = _stamp_readers.setdefault(key, reader)
+    stamp = reader.stamp()
+    with _stamp_lock:
+        _stamps_seen[key] = (time.monotonic(), stamp)
+    return stamp
+
+
+def forget_stamp(settings: Settings) -> None:
+    with _stamp_lock:
+        _stamps_seen.pop(_stamp_key(settings), None)

@@ -1,5 +1,5 @@
 """SPARQL text helpers shared by the remote backend and the endpoint: query forms, prefixes, dataset clauses,
-and reading a server's answer into a :class:`graph.backends.embedded.QueryResult`."""
+and reading a server's answer as a stream of terms or a :class:`graph.backends.types.QueryResult`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import re
 
 import pyoxigraph as ox
 
-from graph.backends.types import QueryResult, cut
+from graph.backends.base import RawAnswer
+from graph.backends.types import QueryResult, collect
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES
 
@@ -39,32 +40,32 @@ def _safe_bnode(match: re.Match[bytes]) -> bytes:
     return b"<bnode>" + (label if label[:1].isalpha() else b"b" + label) + b"</bnode>"
 
 
-def parse_answer(body: bytes, content_type: str, limit: int | None, *, server_cap: int | None = None) -> QueryResult:
-    """A server's query answer (SPARQL results in XML, JSON or TSV, or an RDF graph) as a QueryResult cut
-    at ``limit``. ``server_cap`` is a cut the server says it made (Virtuoso's X-SPARQL-MaxRows): reported too."""
+def parse_raw(body: bytes, content_type: str) -> RawAnswer:
+    """A server's query answer (SPARQL results in XML, JSON or TSV, or an RDF graph) as a stream of terms,
+    parsed by pyoxigraph as it is read."""
     results_format = ox.QueryResultsFormat.from_media_type(content_type) if content_type else None
     if results_format is not None and results_format != ox.QueryResultsFormat.CSV:
         if results_format == ox.QueryResultsFormat.XML and b"<bnode>" in body:
             body = _BNODE_XML.sub(_safe_bnode, body)  # Virtuoso labels blank nodes nodeID://b1: not valid ids
         try:
-            parsed = ox.parse_query_results(body, results_format)
+            return ox.parse_query_results(body, results_format)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"the SPARQL server's results cannot be read: {exc}") from exc
-        if isinstance(parsed, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(parsed))
-        variables = [v.value for v in parsed.variables]
-        rows, truncated = cut((tuple(s[v] for v in variables) for s in parsed), limit)
-        at = limit or 0
-        if server_cap is not None and len(rows) >= server_cap and not truncated:
-            truncated, at = True, server_cap
-        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=at)
     rdf_format = ox.RdfFormat.from_media_type(content_type) if content_type else None
     if rdf_format is None:
         raise StoreError(f"the SPARQL server answered with {content_type or 'no content type'}, "
                          "which GovKG cannot read")
+    return (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, rdf_format))
+
+
+def parse_answer(body: bytes, content_type: str, limit: int | None, *, server_cap: int | None = None) -> QueryResult:
+    """A server's query answer as a QueryResult cut at ``limit``. ``server_cap`` is a cut the server says it
+    made (Virtuoso's X-SPARQL-MaxRows): reported too."""
     try:
-        triples, truncated = cut((ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, rdf_format)),
-                                 limit)
-    except SyntaxError as exc:
-        raise StoreError(f"the SPARQL server's RDF cannot be read: {exc}") from exc
-    return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)
+        result = collect(parse_raw(body, content_type), limit)
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"the SPARQL server's answer cannot be read: {exc}") from exc
+    if result.kind == "select" and server_cap is not None and len(result.rows) >= server_cap \
+            and not result.truncated:
+        result.truncated, result.limit = True, server_cap
+    return result

@@ -3,6 +3,7 @@ limit, which it reports), and how terms become plain Python values."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -107,6 +108,15 @@ def py_value(term: Any) -> Any:
         return term.value
     return term.value
 
+
+
+def sources_stamp(sources: dict[str, SourceRecord]) -> str:
+    """A hash of a catalog's records ("" for an empty catalog): it changes with every switch."""
+    if not sources:
+        return ""
+    text = "\n".join(f"{s.key} {s.graph} {s.generation} {s.content_hash} {s.ingested_at} {s.triples}"
+                     for s in sorted(sources.values(), key=lambda s: s.key))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def export_prefixes() -> dict[str, str]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.backends import WriterGuard, location
 from graph.endpoint.jobs import EntityJob, Reply, RowsJob, SearchJob, SourcesJob, error_reply, json_reply
-from graph.endpoint.lock import WriterLock
 from graph.endpoint.openapi import openapi
 from graph.endpoint.workers import WorkerPool
 from graph.errors import QueryError, StoreError
@@ -27,10 +27,10 @@ SEARCH_TIMEOUT = 120.0  # seconds: the first search loads the model, and builds 
 
 @dataclass
 class App:
-    """What the HTTP handlers share: settings, the store's writer lock, the workers, the canned queries."""
+    """What the HTTP handlers share: settings, the store's writer guard, the workers, the canned queries."""
 
     settings: Settings
-    lock: WriterLock
+    lock: WriterGuard
     pool: WorkerPool
     queries: dict[str, CannedQuery]
     quiet: bool = True
@@ -58,8 +58,9 @@ class App:
                 self._search = None
 
     @property
-    def store_path(self) -> Path:
-        return self.lock.folder
+    def where(self) -> str:
+        """The store served: its folder, or its server's query URL and catalog."""
+        return location(self.settings)
 
     @property
     def token(self) -> str:
@@ -96,7 +97,7 @@ def catalog(app: App) -> list[dict[str, Any]]:
 
 def health(app: App) -> Reply:
     found = catalog(app)
-    return json_reply({"ok": True, "store": str(app.store_path), "triples": sum(s["triples"] for s in found),
+    return json_reply({"ok": True, "store": app.where, "triples": sum(s["triples"] for s in found),
                        "sources": len(found), "workers": app.pool.size, "workers_alive": app.pool.alive(),
                        "timeouts": app.pool.timeouts, "workers_replaced": app.pool.replaced,
                        "timeout": app.timeout, "result_limit": app.limit, "update": bool(app.token)})

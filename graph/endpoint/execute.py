@@ -1,7 +1,7 @@
 """What a query worker does with a job: run it on its read-only store and write the whole HTTP reply.
 
-Queries go to Oxigraph as strings (never through rdflib), over the live graphs as the embedded store sees
-them. Results are written by pyoxigraph's serialisers. The result limit works on a stream: the solutions are
+Queries go to the store through the store contract (``Backend.raw_query``: Oxigraph's own answer, or a SPARQL
+server's parsed as it is read), over the live graphs. Results are written by pyoxigraph's serialisers. The result limit works on a stream: the solutions are
 first written as TSV (one line per row) into a sink that stops Oxigraph as soon as one row more than the
 limit has arrived, so a huge result costs no more than ``limit`` rows; the kept rows are then re-read and
 written in the negotiated format. A cut result says so in headers (``GovKG-Result-Truncated``,
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from graph.backends.embedded import Store
-from graph.backends.sparql import FROM_CLAUSE
+from graph.backends import Backend, open_backend
 from graph.backends.types import export_prefixes, py_value
 from graph.endpoint import formats
 from graph.endpoint.jobs import (
@@ -43,6 +43,7 @@ from graph.settings import Settings
 TRUNCATED = "GovKG-Result-Truncated"
 LIMIT = "GovKG-Result-Limit"
 ROWS = "GovKG-Result-Rows"
+STAMP_SECONDS = 1.0  # how often a worker looks whether the catalog changed
 
 
 class _Full(Exception):
@@ -81,49 +82,47 @@ class _LineSink(io.RawIOBase):
 
 @dataclass
 class WorkerState:
-    """A worker's store, opened read-only, and what it knows about it."""
+    """A worker's store, opened read-only through the store contract, and its searcher once it needs one."""
 
-    store: Store
+    store: Backend
     settings: Settings
-    live: list[ox.NamedNode] = field(default_factory=list)
-    clean: bool = True  # the store's named graphs are exactly the live ones: query their union
     searcher: Any = None
+    stamp: str = ""
+    checked: float = 0.0
 
     @classmethod
     def open(cls, settings: Settings) -> WorkerState:
         for attempt in range(5):
             try:
-                store = Store.open(settings.store, read_only=True)
-                break
+                store = open_backend(settings, read_only=True)
+                return cls(store, settings, stamp=store.stamp(), checked=time.monotonic())
             except RuntimeError:  # RocksDB found a file half-replaced by the writer's last compaction
                 if attempt == 4:
                     raise
                 time.sleep(0.2)
-        live = store.live_graphs()
-        named = {g.value for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
-        return cls(store, settings, live, named == {g.value for g in live})
+        raise AssertionError("unreachable")
+
+    def fresh(self) -> None:
+        """Open the store again when another process switched its catalog since the last look (at most every
+        :data:`STAMP_SECONDS`): a store the server holds alone never changes under it, a SPARQL server's can."""
+        now = time.monotonic()
+        if now - self.checked < STAMP_SECONDS:
+            return
+        self.checked = now
+        stamp = self.store.stamp()
+        if stamp != self.stamp:
+            self.store.close()
+            self.store = open_backend(self.settings, read_only=True)
+            self.stamp, self.searcher = stamp, None
 
     def close(self) -> None:
         self.store.close()
-
-    def dataset(self, query: str, default: tuple[str, ...] | None = None,
-                named: tuple[str, ...] | None = None) -> dict[str, Any]:
-        """Oxigraph's dataset arguments: the protocol's graphs (live ones only), the query's FROM, or the
-        union of the live graphs."""
-        if default is not None or named is not None:
-            live = {g.value for g in self.live}
-            return {"default_graph": [ox.NamedNode(g) for g in default or () if g in live],
-                    "named_graphs": [ox.NamedNode(g) for g in named or () if g in live]}
-        if FROM_CLAUSE.search(query):
-            return {}
-        if self.clean:
-            return {"use_default_graph_as_union": True}
-        return {"default_graph": list(self.live), "named_graphs": list(self.live)}
 
 
 def handle(job: Job, state: WorkerState) -> Reply:
     """Run one job; every GovKG error becomes its JSON error reply."""
     try:
+        state.fresh()
         if isinstance(job, SparqlJob):
             return run_sparql(job, state)
         if isinstance(job, RowsJob):
@@ -145,19 +144,11 @@ def handle(job: Job, state: WorkerState) -> Reply:
     return error_reply(500, f"unknown job {type(job).__name__}")
 
 
-def _query(state: WorkerState, text: str, dataset: dict[str, Any]) -> Any:
-    try:
-        return state.store.oxigraph.query(text, prefixes=PREFIXES, **dataset)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from exc
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"the query failed: {exc}") from exc
-
-
 def run_sparql(job: SparqlJob, state: WorkerState) -> Reply:
     started = time.perf_counter()
-    raw = _query(state, job.query, state.dataset(job.query, job.default_graphs, job.named_graphs))
-    kind = "graph" if isinstance(raw, ox.QueryTriples) else "results"
+    raw = state.store.raw_query(job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                                timeout=job.timeout or state.settings.query_timeout)
+    kind = "results" if isinstance(raw, ox.QuerySolutions | ox.QueryBoolean) else "graph"
     fmt = formats.negotiate(kind, job.accept, job.formats)
     if fmt is None:
         return error_reply(406, f"none of the formats asked for ({job.accept}) can carry this result",
@@ -199,11 +190,11 @@ def _solutions(raw: ox.QuerySolutions, fmt: formats.Format, limit: int) -> tuple
     return body, rows, truncated
 
 
-def _triples(raw: ox.QueryTriples, fmt: formats.Format, limit: int) -> tuple[bytes, int, bool]:
+def _triples(raw: Iterable[ox.Triple], fmt: formats.Format, limit: int) -> tuple[bytes, int, bool]:
     sink = _LineSink(limit)
     truncated = False
     try:
-        raw.serialize(cast(IO[bytes], sink), ox.RdfFormat.N_TRIPLES)
+        ox.serialize(raw, cast(IO[bytes], sink), ox.RdfFormat.N_TRIPLES)
     except _Full:
         truncated = True
     nt = sink.kept()

@@ -31,6 +31,7 @@ class SparqlJob:
     limit: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    timeout: float | None = None  # seconds the store may spend, where it can stop itself (a SPARQL server)
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from graph.backends.embedded import Store
+from graph.backends import open_backend, writer_guard
 from graph.backends.types import SourceRecord
 from graph.endpoint import api, formats
 from graph.endpoint.description import serialise, service_description
 from graph.endpoint.execute import LIMIT, ROWS, TRUNCATED
 from graph.endpoint.jobs import Reply, SparqlJob, error_reply, reply_for
-from graph.endpoint.lock import WriterLock
 from graph.endpoint.protocol import MAX_BODY, ProtocolError, SparqlRequest, parse_request
 from graph.endpoint.updates import apply_update, authorised, refused
 from graph.endpoint.workers import WorkerPool
-from graph.errors import GovKGError, SettingsError, StoreError
+from graph.errors import GovKGError, StoreError
 from graph.queries import canned_queries
 from graph.settings import Settings
 
@@ -103,7 +102,7 @@ def update(app: api.App, req: SparqlRequest, headers: dict[str, str]) -> Reply:
         raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported: updates through "
                                  "the endpoint write the default graph of the sparql-update source")
     assert req.update is not None
-    return apply_update(app.store_path, app.lock, app.pool, req.update, app.timeout, app.drop_search_pool)
+    return apply_update(app.settings, app.lock, app.pool, req.update, app.timeout, app.drop_search_pool)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -187,7 +186,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class EndpointServer:
-    """``govkg serve``: the store's writer lock (held), query workers, and the HTTP server.
+    """``govkg serve``: the store's writer guard (held), query workers, and the HTTP server.
 
     ``with EndpointServer(settings, port=0).start() as server: … server.url …`` runs it in a thread (tests);
     :meth:`serve_forever` runs it in the calling thread (the command line).
@@ -195,12 +194,12 @@ class EndpointServer:
 
     def __init__(self, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
                  workers: int | None = None, quiet: bool = True) -> None:
-        if settings.backend != "embedded":
-            raise SettingsError("govkg serve serves the embedded store, but GOVKG_BACKEND is remote",
-                                hint="query the remote SPARQL server directly, or unset GOVKG_BACKEND")
-        with Store.open(settings.store) as store:  # creates an empty store, drops graphs a dead ingest left
+        self.lock = writer_guard(settings)
+        # a store held alone is opened for writing first: that creates an empty one and drops graphs a dead
+        # ingest left; a SPARQL server is only asked for its catalog (and may refuse updates)
+        writable = self.lock.exclusive or bool(settings.update_password)
+        with open_backend(settings, read_only=not writable) as store:
             self.sources = store.sources()
-        self.lock = WriterLock(settings.store)
         self.lock.acquire()
         try:
             self.pool = WorkerPool(settings, workers or settings.endpoint_workers)

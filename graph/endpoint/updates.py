@@ -15,13 +15,12 @@ import binascii
 import hashlib
 import hmac
 from collections.abc import Callable
-from pathlib import Path
 
-from graph.backends.embedded import Store
+from graph.backends import WriterGuard, open_backend
 from graph.endpoint.execute import ROWS
 from graph.endpoint.jobs import Reply, UpdateJob, error_reply, json_reply
-from graph.endpoint.lock import WriterLock
 from graph.endpoint.workers import WorkerPool
+from graph.settings import Settings
 
 UPDATE_SOURCE = "sparql-update"
 
@@ -47,10 +46,11 @@ def authorised(authorization: str | None, token: str) -> bool:
     return bool(token) and given is not None and hmac.compare_digest(given.encode(), token.encode())
 
 
-def apply_update(store_path: Path, lock: WriterLock, pool: WorkerPool, update: str, timeout: float,
+def apply_update(settings: Settings, guard: WriterGuard, pool: WorkerPool, update: str, timeout: float,
                  stop_readers: Callable[[], None] = lambda: None) -> Reply:
-    """Run ``update`` against the sparql-update source and make the result live in one switch;
-    ``stop_readers`` stops any other process that has the store open (the search worker)."""
+    """Run ``update`` against the sparql-update source and make the result live in one switch. A store the
+    server holds alone is written with every reader stopped (``stop_readers`` stops the search worker too);
+    on a SPARQL server the readers keep answering and see the change at their next job."""
     with pool.exclusive() as access:
         reply = access.run(UpdateJob(update, UPDATE_SOURCE), timeout)
         if reply.status != 200:
@@ -59,20 +59,27 @@ def apply_update(store_path: Path, lock: WriterLock, pool: WorkerPool, update: s
         new = reply.body
         if changed:
             def write() -> None:
-                stop_readers()
-                lock.release()
-                try:
-                    with Store.open(store_path) as store, store.staging() as stage:
-                        if new.strip():
-                            stage.put(UPDATE_SOURCE, new, content_hash=hashlib.sha256(new).hexdigest(),
-                                      origin="govkg serve", ingester="sparql-update",
-                                      title="Changes made with SPARQL Update through the endpoint")
-                        elif UPDATE_SOURCE in store.sources():
-                            stage.remove(UPDATE_SOURCE)
-                finally:
-                    lock.acquire()
+                with open_backend(settings) as store, store.staging() as stage:
+                    if new.strip():
+                        stage.put(UPDATE_SOURCE, new, content_hash=hashlib.sha256(new).hexdigest(),
+                                  origin="govkg serve", ingester="sparql-update",
+                                  title="Changes made with SPARQL Update through the endpoint")
+                    elif UPDATE_SOURCE in store.sources():
+                        stage.remove(UPDATE_SOURCE)
 
-            access.write(write)
+            if guard.exclusive:
+                def alone() -> None:
+                    stop_readers()
+                    guard.release()
+                    try:
+                        write()
+                    finally:
+                        guard.acquire()
+
+                access.write(alone)
+            else:
+                write()
+                stop_readers()  # the search worker builds its index again from the changed store
     return json_reply({"ok": True, "source": UPDATE_SOURCE, "changed": changed,
                        "triples": int(reply.headers.get(ROWS, "0"))})
 

@@ -5,7 +5,7 @@ answered when its time is up has its worker killed (SIGKILL) and a new worker st
 The other workers keep answering meanwhile. Workers are started with ``spawn`` (the server is threaded, so it
 must not fork) and exit on their own when the server's end of their pipe closes.
 
-Oxigraph allows read-only opens only while no process writes the store (graph/endpoint/lock.py). So nothing
+Oxigraph allows read-only opens only while no process writes the store (graph/backends/lock.py). So nothing
 writes while a worker runs or starts: a change to the store (an update through the endpoint) takes the pool's
 exclusive gate, which waits for running jobs and holds new ones back, stops every worker, writes, and starts
 fresh workers that open the changed store; replacement workers start only while holding the shared gate.

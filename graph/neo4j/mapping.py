@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.namespaces import GK, PREFIXES
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -136,7 +136,7 @@ class Vocabulary:
     notations: dict[str, str]  # concept IRI → skos:notation (kinds on shortcut relationships)
 
     @classmethod
-    def from_store(cls, store: Store) -> Vocabulary:
+    def from_store(cls, store: Backend) -> Vocabulary:
         """Names from every class and property the store declares or uses (all live graphs)."""
         classes: set[str] = set()
         object_props: set[str] = set()
@@ -280,7 +280,7 @@ _LINEAGE = {GK + "predecessor": "predecessor", GK + "successor": "successor", GK
 _LINEAGE_DATES = {GK + "date": "date", GK + "certainty": "certainty"}
 
 
-def build_projection(store: Store, keys: Iterable[str], vocab: Vocabulary) -> Projection:
+def build_projection(store: Backend, keys: Iterable[str], vocab: Vocabulary) -> Projection:
     """Read the quads of the source graphs ``keys`` and map them (see the module's rules)."""
     nodes: dict[str, NodeRecord] = {}
     rels: list[RelRecord] = []

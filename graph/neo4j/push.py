@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.errors import NotFoundError
 from graph.namespaces import GK
 from graph.neo4j.connection import Neo4jConnection
@@ -199,7 +199,7 @@ def counts(conn: Neo4jConnection) -> dict[str, int]:
 
 
 # ----------------------------------------------------------------------------------------------- push
-def push(store: Store, conn: Neo4jConnection, *, graphs: Sequence[str] | None = None, wipe_first: bool = False,
+def push(store: Backend, conn: Neo4jConnection, *, graphs: Sequence[str] | None = None, wipe_first: bool = False,
          force: bool = False, embeddings: Embeddings | None = None, batch_size: int = 2000,
          progress: Progress | None = None) -> PushReport:
     """Bring Neo4j in step with the store's source graphs (all, or ``graphs`` added to those pushed before)."""

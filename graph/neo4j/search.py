@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.errors import StoreError
 from graph.neo4j.connection import Neo4jConnection, connect
 from graph.neo4j.mapping import NODE_LABEL, SENTENCE_OF
@@ -65,7 +65,7 @@ def embeddings_from_index(index: SearchIndex) -> Embeddings:
     return Embeddings(index.model, dimension, index.fingerprint, documents, sentences)
 
 
-def embeddings_for(store: Store, settings: Settings) -> Embeddings:
+def embeddings_for(store: Backend, settings: Settings) -> Embeddings:
     """The search index's vectors for the store (building or refreshing the index first if needed)."""
     return embeddings_from_index(Searcher(store, settings).index)
 
@@ -118,7 +118,7 @@ class Neo4jDenseIndex(DenseIndex):
 
 
 @contextmanager
-def neo4j_searcher(store: Store, settings: Settings, **overrides: Any) -> Iterator[Searcher]:
+def neo4j_searcher(store: Backend, settings: Settings, **overrides: Any) -> Iterator[Searcher]:
     """A :class:`Searcher` whose dense ranking comes from Neo4j (connection settings as for ``connect``)."""
     local = Searcher(store, settings)
     index = local.index

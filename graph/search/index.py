@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.search.dense import DenseIndex
 from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
 from graph.search.explain import Gazetteer
@@ -214,7 +214,7 @@ def _stale(folder: Path) -> bool:
         return False
 
 
-def fingerprint(store: Store, model: str) -> str:
+def fingerprint(store: Backend, model: str) -> str:
     """Changes exactly when the store's content, the model, the index format or how siblings are found changes."""
     sources = sorted((s.key, s.content_hash, s.generation) for s in store.sources().values())
     data = json.dumps({"format": FORMAT, "model": model, "sources": sources,
@@ -222,7 +222,7 @@ def fingerprint(store: Store, model: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def build_index(store: Store, embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
+def build_index(store: Backend, embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
                 exact_limit: int, progress: Progress | None = None) -> SearchIndex:
     """Read every text node of the store and index it, embedding only texts the cache lacks."""
     started = time.perf_counter()

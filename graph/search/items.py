@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.namespaces import GK, PREFIXES
 
 DCT = PREFIXES["dcterms"]
@@ -174,7 +174,7 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in iris)
 
 
-def read_items(store: Store) -> tuple[list[Item], Context]:
+def read_items(store: Backend) -> tuple[list[Item], Context]:
     """Every text node in the store, in a stable order (by kind, then IRI), and the context they need."""
     graph_of = {s.graph: s.key for s in store.sources().values()}
     kinds: dict[str, str] = {}
@@ -244,7 +244,7 @@ def _short(text: str, n: int) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def read_context(store: Store) -> Context:
+def read_context(store: Backend) -> Context:
     ctx = Context()
     classes = {GK + "Body": "body", GK + "Programme": "programme", GK + "Project": "programme",
                GK + "Theme": "theme", GK + "SourceDocument": "source"}

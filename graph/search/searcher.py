@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.backends.embedded import Store
+from graph.backends import Backend
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import ID
 from graph.search import explain, ranking
@@ -60,12 +60,13 @@ def settings_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
     return embedder_for(settings.model, settings.search_threads, settings.query_runtime, onnx)
 
 
-def search_folder(settings: Settings, store: Store | None) -> Path | None:
+def search_folder(settings: Settings, store: Backend | None) -> Path | None:
+    """Where the index is kept: ``GOVKG_SEARCH_DIR``, else ``search/`` in the store's local folder (the store
+    folder, or a folder of this machine's for a SPARQL server's data); None: in memory only."""
     if settings.search_dir:
         return Path(settings.search_dir).expanduser()
-    if store is not None and store.path is not None:
-        return Path(store.path) / "search"
-    return None
+    local = store.local_dir() if store is not None else None
+    return local / "search" if local is not None else None
 
 
 def clean_query(query: Any) -> str:
@@ -130,7 +131,7 @@ class SearchResult:
 class Searcher:
     """Semantic search over one store's lessons, findings, recommendations, targets and figures."""
 
-    def __init__(self, store: Store | None, settings: Settings, *, index: SearchIndex | None = None,
+    def __init__(self, store: Backend | None, settings: Settings, *, index: SearchIndex | None = None,
                  embedder: SentenceTransformerEmbeddings | None = None) -> None:
         self.store = store
         self.settings = settings

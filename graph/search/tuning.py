@@ -133,7 +133,7 @@ def query_objective(scores: ModeScores) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from graph.backends.embedded import Store
+    from graph.backends import open_backend
     from graph.settings import Settings
 
     parser = argparse.ArgumentParser(description="Choose the search's weights on the tune part of the evaluation set")
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if not tune_part:
         sys.stderr.write("no query is marked split: tune\n")
         return 2
-    with Store.open(settings.store, read_only=True) as store:
+    with open_backend(settings, read_only=True) as store:
         search = searcher.Searcher(store, settings)
         chosen = tune(search, tune_part)
         in_code = {name: getattr(MODULES[name.split(".")[0]], name.split(".")[1]) for name in chosen}

@@ -4,10 +4,10 @@ that stops a query at the timeout.
 pyoxigraph cannot cancel a running query, so :class:`WorkerRunner` runs each query in a query worker process
 of the SPARQL endpoint (graph/endpoint/workers.py: read-only store, killed and replaced at the timeout). The
 worker writes the rows as TSV (lossless: terms in N-Triples syntax) and the runner reads them back into a
-:class:`~graph.backends.embedded.QueryResult`, so graph/results.py writes the CSV and JSON downloads.
+:class:`~graph.backends.types.QueryResult`, so graph/results.py writes the CSV and JSON downloads.
 
-On a remote backend :class:`RemoteRunner` sends the query to the SPARQL server with an HTTP timeout equal to
-the console's, and asks the server to stop at that time too (Fuseki and Virtuoso take a timeout parameter).
+On a SPARQL server (``GOVKG_BACKEND=remote``) the worker also asks the server to stop at that time (Fuseki and
+Virtuoso take a timeout parameter), through the store contract (``Backend.raw_query``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from graph.backends import Backend
-from graph.backends.http import ServerTimeout
 from graph.backends.types import QueryResult
 from graph.errors import QueryError
 from graph.namespaces import ID
@@ -70,27 +69,6 @@ class InProcessRunner:
         return result
 
 
-class TimedBackend(Protocol):
-    """A backend whose queries take a timeout (:class:`graph.backends.remote.RemoteBackend`)."""
-
-    def query(self, sparql: str, *, limit: int | None = None, timeout: float | None = None) -> QueryResult: ...
-
-
-@dataclass
-class RemoteRunner:
-    """Runs queries on a remote backend's SPARQL server: the wait ends at the timeout (an HTTP timeout), and
-    so does the server's work where it takes a timeout parameter (Fuseki, Virtuoso). Rows beyond the limit
-    are cut and reported, as by the query workers."""
-
-    backend: TimedBackend
-
-    def run(self, sparql: str, *, limit: int, timeout: float) -> QueryResult:
-        try:
-            return self.backend.query(sparql, limit=limit, timeout=timeout)
-        except ServerTimeout as exc:
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s", hint=exc.hint) from exc
-
-
 class WorkerRunner:
     """Runs queries in a query worker process that is killed (and replaced) when the timeout passes."""
 
@@ -115,7 +93,7 @@ class WorkerRunner:
 
         workers = self._workers()
         started = time.perf_counter()
-        reply = workers.run(SparqlJob(sparql, _ACCEPT, (), limit), timeout)
+        reply = workers.run(SparqlJob(sparql, _ACCEPT, (), limit, timeout=timeout), timeout)
         seconds = time.perf_counter() - started
         if reply.status != 200:
             try:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
-from graph.backends.embedded import CATALOG_FILE
 from graph.namespaces import ID, shorten
 
 
@@ -32,14 +29,6 @@ def kind_of(iri: str) -> str:
 def short(iri: str) -> str:
     """A readable form of any IRI: ``gk:holder``, ``body/nhs-digital``."""
     return ref_of(iri) if iri.startswith(ID) else shorten(iri)
-
-
-def catalog_stamp(store_path: str | Path) -> int:
-    """Changes whenever an ingest switches the store's catalog (its modification time, 0 when none)."""
-    try:
-        return os.stat(Path(store_path).expanduser() / CATALOG_FILE).st_mtime_ns
-    except OSError:
-        return 0
 
 
 def iso(value: date | None, missing: str = "") -> str:

@@ -19,6 +19,10 @@ from graph.errors import StoreError
 
 
 class WriterLock:
+    """The embedded store's writer lock, held without opening the store (see the module's text)."""
+
+    exclusive = True
+
     def __init__(self, store_path: str | Path) -> None:
         self.folder = Path(store_path).expanduser()
         self.file = self.folder / OXIGRAPH_DIR / "LOCK"

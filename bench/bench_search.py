@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.backends.embedded import Store  # noqa: E402
+from graph.embeddings.cache import EmbeddingCache, embed_cached, limit_threads  # noqa: E402
 from graph.search.dense import HNSW_EF_SEARCH, HNSW_M, DenseIndex  # noqa: E402
-from graph.search.embeddings import EmbeddingCache, embed_cached, limit_threads  # noqa: E402
 from graph.search.index import SearchIndex, Unit  # noqa: E402
 from graph.search.items import Context, Item, sentences  # noqa: E402
 from graph.search.lexical import LexicalIndex  # noqa: E402
@@ -45,7 +45,7 @@ NOISE = 0.05  # standard deviation of the Gaussian noise added per dimension bef
 NOTES = """
 ## Notes
 
-- Queries are embedded by ONNX Runtime (`query_runtime` = auto, graph/search/onnx_encoder.py): the same model,
+- Queries are embedded by ONNX Runtime (`query_runtime` = auto, graph/embeddings/onnx.py): the same model,
   exported once per machine and checked against torch on probe texts (cosine ≥ 0.9999; on the evaluation
   queries the two agree to 1e-6). For one short text it takes about 5–8 ms against 13–18 ms under torch, which
   pays a fixed cost per call; documents, embedded in batches where the two runtimes are level, stay on torch.

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from graph.kinds import LEADING_KINDS
 from graph.namespaces import GK, ID, PREFIXES
 
 DERIVED_KEY = "derived-accountability"
 DERIVED_INGESTER = "derived"
 DERIVED_TITLE = "Accountability overlaps and gaps, derived from the accountabilities"
-LEADING_KINDS = ("accountable", "responsible", "sro", "delivery", "policy", "sponsor")
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]

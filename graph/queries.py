@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import ID
@@ -59,31 +60,58 @@ class Param:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'"{escaped}"'
 
+    def value(self, raw: str) -> Any:
+        """The typed value for a raw string (an IRI as text, a whole number, a date, a string), checked as
+        :meth:`term` checks it: for Cypher's parameters."""
+        term = self.term(raw)  # raises QueryError for a bad value, with the same message as SPARQL
+        if self.type.startswith("iri"):
+            return term[1:-1]
+        if self.type == "integer":
+            return int(term)
+        if self.type == "date":
+            return dt.date.fromisoformat(raw.strip())
+        return raw.strip()
+
 
 @dataclass(frozen=True)
 class CannedQuery:
+    """A canned query file: SPARQL (``.rq``, parameters bound into the text) or Cypher (``.cypher``, parameters
+    passed typed to the driver), with the same header and the same parameter checks."""
+
     name: str
     title: str
     description: str
     params: tuple[Param, ...]
     text: str
     path: Path
+    language: str = "sparql"
 
-    def bind(self, values: Mapping[str, str] | None = None) -> str:
-        """The query text with every parameter replaced (defaults where not given)."""
-        values = dict(values or {})
-        unknown = set(values) - {p.name for p in self.params}
+    def values(self, given: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Every parameter's raw value: the one given, else its default; unknown or missing ones refused."""
+        given = dict(given or {})
+        unknown = set(given) - {p.name for p in self.params}
         if unknown:
             names = ", ".join(p.name for p in self.params) or "none"
             raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(sorted(unknown))} (takes: {names})")
-        text = self.text
+        out = {}
         for p in self.params:
-            raw = values.get(p.name, p.default)
+            raw = given.get(p.name, p.default)
             if raw is None:
                 raise QueryError(f"query {self.name}: parameter {p.name} is required ({p.help})")
-            term = p.term(raw)
+            out[p.name] = raw
+        return out
+
+    def bind(self, given: Mapping[str, str] | None = None) -> str:
+        """The SPARQL text with every parameter replaced by its term (defaults where not given)."""
+        text, values = self.text, self.values(given)
+        for p in self.params:
+            term = p.term(values[p.name])
             text = re.sub(rf"\${p.name}\b", lambda _m, t=term: t, text)  # type: ignore[misc]
         return text
+
+    def parameters(self, given: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Typed parameters for a driver (Cypher): the given values or the defaults, checked."""
+        return {p.name: p.value(raw) for p, raw in zip(self.params, self.values(given).values(), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -124,19 +152,25 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
     return QueryHeader(meta["title"], meta.get("description", ""), tuple(params), text)
 
 
+LANGUAGES = {"sparql": (".rq", "#"), "cypher": (".cypher", "//")}  # file suffix and line comment
+
+
 def parse_query_file(path: Path) -> CannedQuery:
-    h = read_header(path, "#")
-    return CannedQuery(path.stem, h.title, h.description, h.params, h.text, path)
+    """A canned query file, SPARQL or Cypher by its suffix."""
+    language = next((lang for lang, (suffix, _) in LANGUAGES.items() if path.suffix == suffix), "sparql")
+    h = read_header(path, LANGUAGES[language][1])
+    return CannedQuery(path.stem, h.title, h.description, h.params, h.text, path, language)
 
 
-def canned_queries(folder: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
-    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+def canned_queries(folder: Path = QUERIES_DIR, language: str = "sparql") -> dict[str, CannedQuery]:
+    return {p.stem: parse_query_file(p) for p in sorted(folder.glob(f"*{LANGUAGES[language][0]}"))}
 
 
-def get_query(name: str, folder: Path = QUERIES_DIR) -> CannedQuery:
-    queries = canned_queries(folder)
+def get_query(name: str, folder: Path = QUERIES_DIR, language: str = "sparql") -> CannedQuery:
+    queries = canned_queries(folder, language)
     if name not in queries:
-        raise NotFoundError(f"no canned query {name!r}", hint=f"known: {', '.join(queries)}")
+        kind = "canned query" if language == "sparql" else "canned Cypher query"
+        raise NotFoundError(f"no {kind} {name!r}", hint=f"known: {', '.join(queries)}")
     return queries[name]
 
 

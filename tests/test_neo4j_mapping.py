@@ -16,7 +16,7 @@ import pytest
 from conftest import need, run_cli
 from graph.backends.embedded import Store
 from graph.errors import QueryError, StoreError
-from graph.neo4j.cypher import canned_cypher, cypher_value, get_cypher
+from graph.neo4j.cypher import canned_cypher, get_cypher
 from graph.neo4j.mapping import Vocabulary, build_projection, literal_value, upper_snake
 from graph.queries import canned_queries
 from graph.settings import Settings
@@ -146,7 +146,7 @@ def test_cypher_parameters_are_checked_and_typed_like_sparql_ones() -> None:
     with pytest.raises(QueryError, match="unknown parameter"):
         q.parameters({"colour": "red"})
     date_param = next(p for p in get_cypher("accountability-gaps").params if p.name == "year")
-    assert cypher_value(date_param, "2008") == 2008
+    assert date_param.value("2008") == 2008
 
 
 def test_cypher_show_prints_the_query_and_typed_parameters() -> None:

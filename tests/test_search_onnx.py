@@ -14,9 +14,9 @@ import yaml
 from test_search import model_available
 
 from conftest import ROOT, need
+from graph.embeddings.model import SearchUnavailable, SentenceTransformerEmbeddings
+from graph.embeddings.onnx import PROBE_MIN_COSINE, available
 from graph.errors import SettingsError
-from graph.search.embeddings import SearchUnavailable, SentenceTransformerEmbeddings
-from graph.search.onnx_encoder import PROBE_MIN_COSINE, available
 from graph.settings import Settings
 
 EVAL = ROOT / "tests" / "search_eval.yaml"

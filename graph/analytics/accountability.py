@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
-from graph.analytics.data import LEADING_KINDS, SHARED_KINDS, Accountability, GovernanceData
+from graph.analytics.data import Accountability, GovernanceData
 from graph.analytics.evidence import Evidence, evidence
 from graph.analytics.lines import Lines
+from graph.kinds import LEADING_KINDS, SHARED_KINDS
 
 _ONE_DAY = timedelta(days=1)
 

@@ -22,12 +22,12 @@ from datetime import date
 
 from graph.analytics.data import GovernanceData, Initiative, Lesson, Recommendation, SourceRef, Target
 from graph.analytics.similarity import (
-    DEFAULT_MODEL,
     Embedder,
     best_part_similarities,
     embedder_for,
     sentences,
 )
+from graph.embeddings import DEFAULT_MODEL
 
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_SINCE = date(2016, 1, 1)

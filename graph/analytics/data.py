@@ -24,10 +24,6 @@ DCT = PREFIXES["dcterms"]
 ORG = PREFIXES["org"]
 PROV = PREFIXES["prov"]
 
-# accountability kinds that lead (gaps are counted on these, as accountability-gaps.rq does)
-LEADING_KINDS = ("accountable", "responsible", "sro", "delivery", "policy", "sponsor")
-# kinds shared by design (overlaps leave them out unless asked, as accountability-overlaps.rq does)
-SHARED_KINDS = ("oversight", "scrutiny", "funding", "delivery")
 
 _CLASSES = {
     GK + "Accountability": "accountability", GK + "Body": "body", GK + "Post": "post", GK + "Person": "person",

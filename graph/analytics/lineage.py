@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.analytics.changes import DEFAULT_WINDOW_DAYS, Transfer, transfer_paths, transfers
-from graph.analytics.data import LEADING_KINDS, Accountability, GovernanceData, LineageStep, SourceRef
+from graph.analytics.data import Accountability, GovernanceData, LineageStep, SourceRef
 from graph.analytics.evidence import Evidence, evidence
 from graph.analytics.lines import Lines
+from graph.kinds import LEADING_KINDS
 
 
 @dataclass(frozen=True)

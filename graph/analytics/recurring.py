@@ -17,7 +17,8 @@ from itertools import combinations
 import numpy as np
 
 from graph.analytics.data import GovernanceData, Lesson, SourceRef
-from graph.analytics.similarity import DEFAULT_MODEL, Embedder, embedder_for, similarities
+from graph.analytics.similarity import Embedder, embedder_for, similarities
+from graph.embeddings import DEFAULT_MODEL
 
 DEFAULT_THRESHOLD = 0.5
 

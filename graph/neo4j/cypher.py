@@ -14,7 +14,6 @@ text. Results come back as plain Python values: Neo4j dates as ISO strings, node
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -24,64 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import NotFoundError, QueryError
 from graph.namespaces import shorten
 from graph.neo4j.connection import Neo4jConnection
-from graph.queries import Param, read_header
+from graph.queries import CannedQuery, canned_queries, get_query
 from ontology import QUERIES_DIR
 
 
-@dataclass(frozen=True)
-class CannedCypher:
-    name: str
-    title: str
-    description: str
-    params: tuple[Param, ...]
-    text: str
-    path: Path
-
-    def parameters(self, values: Mapping[str, str] | None = None) -> dict[str, Any]:
-        """Typed query parameters: the given values (checked like the SPARQL ones) or the defaults."""
-        values = dict(values or {})
-        unknown = set(values) - {p.name for p in self.params}
-        if unknown:
-            names = ", ".join(p.name for p in self.params) or "none"
-            raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(sorted(unknown))} (takes: {names})")
-        out: dict[str, Any] = {}
-        for p in self.params:
-            raw = values.get(p.name, p.default)
-            if raw is None:
-                raise QueryError(f"query {self.name}: parameter {p.name} is required ({p.help})")
-            out[p.name] = cypher_value(p, raw)
-        return out
+def canned_cypher(folder: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    """The canned Cypher queries (``ontology/queries/*.cypher``), read like the SPARQL ones."""
+    return canned_queries(folder, "cypher")
 
 
-def cypher_value(param: Param, raw: str) -> Any:
-    """The Cypher parameter value for a raw string, checked against the parameter's type."""
-    term = param.term(raw)  # raises QueryError for a bad value, with the same message as SPARQL
-    if param.type.startswith("iri"):
-        return term[1:-1]
-    if param.type == "integer":
-        return int(term)
-    if param.type == "date":
-        return dt.date.fromisoformat(raw.strip())
-    return raw.strip()
-
-
-def parse_cypher_file(path: Path) -> CannedCypher:
-    h = read_header(path, "//")
-    return CannedCypher(path.stem, h.title, h.description, h.params, h.text, path)
-
-
-def canned_cypher(folder: Path = QUERIES_DIR) -> dict[str, CannedCypher]:
-    return {p.stem: parse_cypher_file(p) for p in sorted(folder.glob("*.cypher"))}
-
-
-def get_cypher(name: str, folder: Path = QUERIES_DIR) -> CannedCypher:
-    queries = canned_cypher(folder)
-    if name not in queries:
-        raise NotFoundError(f"no canned Cypher query {name!r}", hint=f"known: {', '.join(queries)}")
-    return queries[name]
+def get_cypher(name: str, folder: Path = QUERIES_DIR) -> CannedQuery:
+    return get_query(name, folder, "cypher")
 
 
 def is_canned_name(text: str) -> bool:

@@ -180,7 +180,7 @@ def build_hnsw(vectors: np.ndarray, *, m: int = HNSW_M, ef_construction: int = H
     try:
         import faiss
     except ImportError as exc:
-        from graph.search.embeddings import INSTALL, SearchUnavailable
+        from graph.embeddings.model import INSTALL, SearchUnavailable
 
         raise SearchUnavailable("approximate search above the exact-search limit needs faiss-cpu",
                                 hint=f"install it with {INSTALL}, or raise GOVKG_SEARCH_EXACT_LIMIT") from exc

@@ -36,8 +36,9 @@ from typing import Any
 import numpy as np
 
 from graph.backends import Backend
+from graph.embeddings.cache import EmbeddingCache, embed_cached
+from graph.embeddings.model import SentenceTransformerEmbeddings
 from graph.search.dense import DenseIndex
-from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, embed_cached
 from graph.search.explain import Gazetteer
 from graph.search.items import (
     TITLE_FROM_TEXT,

@@ -23,10 +23,11 @@ from typing import Any
 import numpy as np
 
 from graph.backends import Backend
+from graph.embeddings.cache import EmbeddingCache, limit_threads
+from graph.embeddings.model import SentenceTransformerEmbeddings, embedder_for
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import ID
 from graph.search import explain, ranking
-from graph.search.embeddings import EmbeddingCache, SentenceTransformerEmbeddings, limit_threads
 from graph.search.filters import Facets, Filters
 from graph.search.index import Progress, SearchIndex, build_index, fingerprint
 from graph.search.items import sentences
@@ -36,22 +37,6 @@ from graph.settings import Settings
 MODES = ("hybrid", "dense", "lexical")
 MAX_QUERY_CHARS = 2000
 MAX_K = 1000
-
-_EMBEDDERS: dict[tuple[str, str, str], SentenceTransformerEmbeddings] = {}
-_EMBEDDERS_LOCK = threading.Lock()
-
-
-def embedder_for(model: str, threads: int = 1, query_runtime: str = "auto",
-                 onnx_folder: Path | None = None) -> SentenceTransformerEmbeddings:
-    """One loaded model per process, model name and query runtime (loading costs seconds; the explorer reruns
-    often)."""
-    key = (model, query_runtime, str(onnx_folder or ""))
-    with _EMBEDDERS_LOCK:
-        if key not in _EMBEDDERS:
-            _EMBEDDERS[key] = SentenceTransformerEmbeddings(model, threads=threads, query_runtime=query_runtime,
-                                                            onnx_folder=onnx_folder)
-        return _EMBEDDERS[key]
-
 
 def settings_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
     """The embedder the settings ask for: model, threads, query runtime, and where the ONNX export is kept

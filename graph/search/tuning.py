@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from graph.embeddings.cache import embed_cached
 from graph.search import dense, index, ranking, searcher
-from graph.search.embeddings import embed_cached
 from graph.search.evaluation import EvalQuery, ModeScores, evaluate, load_eval_set
 from graph.search.index import Siblings, sibling_pairs
 

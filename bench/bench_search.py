@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from govkg_data import SEARCH_EVAL  # noqa: E402
 from graph.backends.embedded import Store  # noqa: E402
 from graph.embeddings.cache import EmbeddingCache, embed_cached, limit_threads  # noqa: E402
 from graph.search.dense import HNSW_EF_SEARCH, HNSW_M, DenseIndex  # noqa: E402
@@ -224,7 +225,7 @@ def query_texts(searcher: Searcher, n: int) -> list[str]:
     """Queries: the evaluation set's paraphrases, then NASA lesson titles (distinct texts, none cached)."""
     from graph.search.evaluation import load_eval_set
 
-    queries = [q.query for q in load_eval_set(ROOT / "tests" / "search_eval.yaml")]
+    queries = [q.query for q in load_eval_set(SEARCH_EVAL)]
     titles = sorted({i.title for i in searcher.index.items if i.key.startswith("llis-") and len(i.title) > 20})
     rng = np.random.default_rng(SEED)
     queries += [titles[i] for i in rng.choice(len(titles), max(0, n - len(queries)), replace=False)]
@@ -256,7 +257,7 @@ def main() -> None:
 
     from graph.search.evaluation import evaluate, load_eval_set
 
-    quality = evaluate(searcher, load_eval_set(ROOT / "tests" / "search_eval.yaml"))
+    quality = evaluate(searcher, load_eval_set(SEARCH_EVAL))
     rows = []
     rng = np.random.default_rng(SEED)
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -350,7 +351,7 @@ def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], embe
         "",
         "## Quality on the evaluation set",
         "",
-        "`govkg eval-search` on a store with the curated data and all NASA lessons (tests/search_eval.yaml; "
+        "`govkg eval-search` on a store with the curated data and all NASA lessons (data/evaluation/search.yaml; "
         "recall@5 out of at most 5 relevant items, MRR over the top 20); the weights were chosen on the tune "
         "part only (`python -m graph.search.tuning`):",
         "",

@@ -289,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.reconcile", "cli.search", "cli.serve", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.reconcile", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
 
 
 def _plugins() -> list[Any]:

@@ -2,7 +2,7 @@
 
     govkg search "suppliers walked away" [-k 10] [--kind lesson] [--theme T] [--mode hybrid|dense|lexical] [--json]
     govkg search --like lesson/accenture-exit-2006
-    govkg eval-search [--set tests/search_eval.yaml] [--split tune|held-out] [-v] [--json]
+    govkg eval-search [--set data/evaluation/search.yaml] [--split tune|held-out] [-v] [--json]
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from govkg_data import SEARCH_EVAL
 from graph.backends import Backend, open_backend
 from graph.errors import GovKGError, QueryError
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "search_eval.yaml"
+EVAL_SET = SEARCH_EVAL
 MAX_STDIN = 4 * 1024 * 1024
 
 
@@ -51,7 +52,7 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
 
     p = sub.add_parser("eval-search", help="recall@5 and MRR of each search mode on the evaluation set")
     p.add_argument("--set", dest="eval_set", default=str(EVAL_SET), metavar="FILE",
-                   help="the evaluation YAML (default: tests/search_eval.yaml)")
+                   help="the evaluation YAML (default: data/evaluation/search.yaml)")
     p.add_argument("--mode", action="append", choices=["hybrid", "dense", "lexical"], help="modes (default: all)")
     p.add_argument("--split", choices=["tune", "held-out"],
                    help="only the queries of this part of the set (default: the whole set, and each part)")

@@ -15,6 +15,12 @@ from typing import Any
 from graph.errors import SettingsError
 
 
+def _default_data() -> str:
+    from govkg_data import CURATED_DIR
+
+    return str(CURATED_DIR)
+
+
 def _default_store() -> str:
     from platformdirs import user_data_dir
 
@@ -78,7 +84,7 @@ def _iri(text: str) -> str:
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "GOVKG_STORE", _default_store, str,
             "Folder of the embedded Oxigraph store (created on first use)."),
-    Setting("data_dir", "GOVKG_DATA", lambda: str(Path(__file__).resolve().parent.parent / "data" / "curated"), str,
+    Setting("data_dir", "GOVKG_DATA", _default_data, str,
             "Folder of the bundled curated YAML data that `govkg ingest` loads when given no path."),
     Setting("query_timeout", "GOVKG_QUERY_TIMEOUT", lambda: 30.0, _positive_float,
             "Seconds a SPARQL query may run before it is stopped."),

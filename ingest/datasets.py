@@ -21,11 +21,11 @@ from typing import Any
 import yaml
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
+from govkg_data import MAPPINGS_DIR
 from graph.errors import InputError
 from graph.namespaces import GK, ID, PREFIXES, slug
 from ingest.pipeline import Prepared
 
-MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "data" / "mappings"
 RDFS = PREFIXES["rdfs"]
 SKOS = PREFIXES["skos"]
 DCT = PREFIXES["dcterms"]

@@ -23,11 +23,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from govkg_data import MAPPINGS_DIR
 from graph.errors import InputError
 from graph.namespaces import GK
 from ingest.datasets import (
     FOAF,
-    MAPPINGS_DIR,
     SKOS,
     TYPE,
     DatasetSource,

@@ -5,14 +5,13 @@ test_analytics_similarity.py; the answers on the bundled data in test_analytics_
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
+from support import full_iris, load
 
 from conftest import run_cli
 from graph.analytics import (
@@ -130,18 +129,6 @@ def planted_turtle() -> str:
             f'gk:startDate "{start}"^^xsd:date ; prov:wasDerivedFrom id:source/src1'
             + (f' ; gk:endDate "{end}"^^xsd:date .' if end else " ."))
     return full_iris("\n".join(lines))
-
-
-def full_iris(turtle: str) -> str:
-    """``id:body/a`` (short for reading; not a Turtle prefixed name because of the slash) as a full IRI."""
-    return re.sub(r"\bid:([a-z-]+/[a-z0-9-]+)", rf"<{ID}\1>", turtle)
-
-
-def load(store: Store, turtle: str) -> Store:
-    with store.staging() as stage:
-        stage.put("planted", turtle.encode(), rdf_format=ox.RdfFormat.TURTLE, content_hash="planted",
-                  origin="test", ingester="test")
-    return store
 
 
 @pytest.fixture(scope="module")

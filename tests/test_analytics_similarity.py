@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import full_iris, load
 
 from conftest import need, run_cli
 from graph.analytics import GovernanceData, lesson_coverage, plain, recurring_lessons
 from graph.analytics.coverage import COVERED, NOT_COVERED, PARTIAL
 from graph.analytics.similarity import Embedder, embedder_for, model_available, similarities
 from graph.backends.embedded import Store
-from test_analytics import full_iris, load
 
 ID = "https://w3id.org/govkg/id/"
 TODAY = date(2025, 1, 1)

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import frame, open_view, texts
 
 from conftest import CURATED, ROOT
 from graph.backends.embedded import Store, catalog_stamp
@@ -28,32 +28,6 @@ def app_env(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) 
         for name in ("GOVKG_BACKEND", "GOVKG_QUERY_TIMEOUT", "GOVKG_RESULT_LIMIT", "GOVKG_DATA"):
             mp.delenv(name, raising=False)
         yield bundled_store_path
-
-
-def open_view(view: str | None, *, run_timeout: float = TIMEOUT, **params: str) -> AppTest:
-    """Run the app once with ``view`` (None: the default page) and query parameters; fail on an exception."""
-    at = AppTest.from_file(APP, default_timeout=run_timeout)
-    if view:
-        at.query_params["view"] = view
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def frame(at: AppTest, *columns: str, nth: int = 0) -> pd.DataFrame:
-    """The ``nth`` table (data grid or plain) that has all of ``columns`` (AppTest does not expose their keys)."""
-    found = [d.value for d in [*at.dataframe, *at.table] if set(columns) <= set(d.value.columns)]
-    assert len(found) > nth, f"no table with columns {columns}"
-    return found[nth]
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
-    parts += [x.value for x in [*at.error, *at.warning, *at.info, *at.success]]
-    parts += [s.value for s in at.subheader]
-    return "\n".join(str(p) for p in parts)
 
 
 def charts(at: AppTest) -> int:

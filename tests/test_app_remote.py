@@ -22,8 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import frame, open_view, texts
-from test_backends import fuseki  # noqa: F401  # the session's Fuseki server (a fixture)
+from support import frame, open_view, texts
 
 import explorer.context
 from conftest import CURATED, ROOT
@@ -53,7 +52,7 @@ def remote_env(urls: dict[str, str], catalog: str, **more: str) -> dict[str, str
 
 
 @pytest.fixture(scope="session")
-def on_fuseki(fuseki: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:  # noqa: F811
+def on_fuseki(fuseki: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The settings of a catalog on Fuseki holding the bundled data (ingested once per session); no embedded
     store (GOVKG_STORE names a folder that does not exist) and no search folder (the index stays in memory)."""
     catalog = _catalog("app")
@@ -261,7 +260,7 @@ def _small(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_change_made_by_another_writer_is_seen(apps: Apps, fuseki: dict[str, str],  # noqa: F811
+def test_a_change_made_by_another_writer_is_seen(apps: Apps, fuseki: dict[str, str],
                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = _catalog("changes")
     env = remote_env(fuseki, catalog, GOVKG_STORE=str(tmp_path / "no-store"))
@@ -289,7 +288,7 @@ def _first_run_only() -> None:
 
 
 def test_an_empty_catalog_on_the_server_is_filled_with_the_bundled_data_first(
-        apps: Apps, fuseki: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+        apps: Apps, fuseki: dict[str, str], tmp_path: Path) -> None:
     env = remote_env(fuseki, _catalog("first"), GOVKG_DATA=str(_small(tmp_path)),
                      GOVKG_STORE=str(tmp_path / "no-store"))
     apps.use(env)
@@ -303,7 +302,7 @@ def test_an_empty_catalog_on_the_server_is_filled_with_the_bundled_data_first(
     assert not (tmp_path / "no-store").exists()  # nothing was written to an embedded store
 
 
-def test_the_whole_first_run_goes_from_ingest_to_the_overview(apps: Apps, fuseki: dict[str, str],  # noqa: F811
+def test_the_whole_first_run_goes_from_ingest_to_the_overview(apps: Apps, fuseki: dict[str, str],
                                                               tmp_path: Path) -> None:
     env = remote_env(fuseki, _catalog("app-first"), GOVKG_DATA=str(_small(tmp_path)),
                      GOVKG_STORE=str(tmp_path / "no-store"))
@@ -312,7 +311,7 @@ def test_the_whole_first_run_goes_from_ingest_to_the_overview(apps: Apps, fuseki
 
 
 def test_a_server_that_refuses_writes_gets_the_command_that_loads_it(
-        apps: Apps, fuseki: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+        apps: Apps, fuseki: dict[str, str], tmp_path: Path) -> None:
     refusing = {**fuseki, "update_url": fuseki["query_url"]}  # Fuseki's query service takes no updates
     env = remote_env(refusing, _catalog("refused"), GOVKG_DATA=str(_small(tmp_path)),
                      GOVKG_STORE=str(tmp_path / "no-store"))

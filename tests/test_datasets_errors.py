@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import gmpp_file, ods_row
 
 from conftest import ROOT, run_cli, snapshot
 from graph.backends.embedded import Store
@@ -19,18 +20,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "datasets"
 GOVUK = FIXTURES / "govuk-contradictions.json"
 LESSONS = FIXTURES / "lessons" / "ward-lessons.csv"
 LESSONS_MAPPING = FIXTURES / "lessons" / "ward-lessons.mapping.yaml"
-
-
-def ods_row(code: str, name: str, region: str = "Y62", opened: str = "20010401", closed: str = "") -> str:
-    cells = [code, name, region, "QOP", "HOSPITAL", "ROAD", "", "TOWN", "", "M1 1AA", opened, closed]
-    cells += [""] * (27 - len(cells))
-    return ",".join(f'"{c}"' for c in cells)
-
-
-def gmpp_file(rows: list[list[str]]) -> str:
-    header = ["GMPP ID Number", "Project Name", "Department", "Annual Report Category",
-              "IPA Delivery Confidence Assessment", "TOTAL Baseline Whole Life Costs (£m)"]
-    return "\r\n".join(",".join(f'"{c}"' for c in r) for r in [header, *rows]) + "\r\n"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_datasets_errors import gmpp_file, ods_row
+from support import gmpp_file, ods_row
 
 from conftest import CURATED, ROOT, run_cli, snapshot
 from graph.backends.embedded import Store

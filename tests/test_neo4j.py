@@ -11,19 +11,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT, need, run_cli
+from conftest import NEO4J_PASSWORD, ROOT, Launch, run_cli
+from govkg_data import SEARCH_EVAL
 from graph.backends.embedded import Store
 from graph.errors import StoreError
 from graph.neo4j.connection import Neo4jConnection, connect
@@ -34,41 +34,8 @@ from graph.settings import Settings
 
 pytestmark = [pytest.mark.external, pytest.mark.slow]
 
-SCRIPT = ROOT / "scripts" / "servers" / "neo4j.sh"
-PASSWORD = "govkg-neo4j-tests"
 ID = "https://w3id.org/govkg/id/"
 GK = "https://w3id.org/govkg/ontology#"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Launch:
-    process: subprocess.Popen[str]
-    env: dict[str, str]
-    uri: str
-
-
-@pytest.fixture(scope="session")
-def neo4j_launch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launch]:
-    """`neo4j.sh start` running in the background (other fixtures work meanwhile); stopped at the end."""
-    port = free_port()
-    env = {**os.environ, "NEO4J_BOLT_PORT": str(port), "NEO4J_DATA_DIR": str(tmp_path_factory.mktemp("neo4j")),
-           "NEO4J_PASSWORD": PASSWORD, "NEO4J_HEAP": "768m", "NEO4J_PAGECACHE_MB": "64",
-           "NEO4J_START_TIMEOUT": "300"}
-    process = subprocess.Popen(["bash", str(SCRIPT), "start"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    launch = Launch(process, env, f"bolt://127.0.0.1:{port}")
-    try:
-        yield launch
-    finally:
-        if process.poll() is None:
-            process.kill()
-        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="session")
@@ -85,22 +52,15 @@ def search_settings(bundled_store_path: Path, neo4j_launch: Launch,
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_launch: Launch, search_settings: Settings) -> Settings:
-    """Settings pointing at the started server (waits for `neo4j.sh start` to finish)."""
-    try:
-        output, _ = neo4j_launch.process.communicate(timeout=900)
-    except subprocess.TimeoutExpired:
-        neo4j_launch.process.kill()
-        output = "(no answer within 900 s)"
-    tail = "\n".join(output.strip().splitlines()[-15:])
-    need(neo4j_launch.process.returncode == 0, f"scripts/servers/neo4j.sh start failed:\n{tail}")
-    return search_settings.with_(neo4j_uri=neo4j_launch.uri, neo4j_password=PASSWORD, neo4j_timeout=10.0)
+def settings(neo4j_uri: str, search_settings: Settings) -> Settings:
+    """Settings pointing at the started server."""
+    return search_settings.with_(neo4j_uri=neo4j_uri, neo4j_password=NEO4J_PASSWORD, neo4j_timeout=10.0)
 
 
 @pytest.fixture
 def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The same settings for the command line (read from the environment)."""
-    for name, value in (("GOVKG_NEO4J_URI", settings.neo4j_uri), ("GOVKG_NEO4J_PASSWORD", PASSWORD),
+    for name, value in (("GOVKG_NEO4J_URI", settings.neo4j_uri), ("GOVKG_NEO4J_PASSWORD", NEO4J_PASSWORD),
                         ("GOVKG_SEARCH_DIR", settings.search_dir)):
         monkeypatch.setenv(name, value)
     return settings
@@ -282,7 +242,7 @@ def test_cypher_command_runs_canned_and_typed_queries(pushed: PushReport, env: S
 
 # ------------------------------------------------------------------------------------------------ search
 def eval_queries() -> list[str]:
-    data = yaml.safe_load((ROOT / "tests" / "search_eval.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((SEARCH_EVAL).read_text(encoding="utf-8"))
     curated = [q["query"] for q in data["queries"] if not any(r.startswith("lesson/llis") for r in q["relevant"])]
     return curated[::3]
 

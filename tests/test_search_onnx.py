@@ -11,15 +11,16 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from test_search import model_available
+from support import model_available
 
 from conftest import ROOT, need
+from govkg_data import SEARCH_EVAL
 from graph.embeddings.model import SearchUnavailable, SentenceTransformerEmbeddings
 from graph.embeddings.onnx import PROBE_MIN_COSINE, available
 from graph.errors import SettingsError
 from graph.settings import Settings
 
-EVAL = ROOT / "tests" / "search_eval.yaml"
+EVAL = SEARCH_EVAL
 
 
 @pytest.fixture(scope="module")

@@ -158,8 +158,8 @@ class Vocabulary:
             (data_props if row["lit"] else object_props).add(row["p"])
         for row in store.select("SELECT ?a ?b WHERE { ?a rdfs:subPropertyOf ?b FILTER(isIRI(?b)) }"):
             super_of[row["a"]].add(row["b"])
-        notations = {r["c"]: str(r["n"]) for r in store.select(
-            "SELECT ?c (MIN(STR(?n)) AS ?n) WHERE { ?c skos:notation ?n } GROUP BY ?c")}
+        notations = {r["c"]: str(r["notation"]) for r in store.select(  # a variable of its own: SPARQL 1.1 (18.2.4.1)
+            "SELECT ?c (MIN(STR(?n)) AS ?notation) WHERE { ?c skos:notation ?n } GROUP BY ?c")}
         properties = _assign(data_props, "property", RESERVED_PROPERTIES, super_of)
         multivalued = {properties[p] for p in data_props
                        if p in _ALWAYS_LISTS or (p.startswith(GK) and p in declared_data and p not in functional)}

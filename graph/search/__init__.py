@@ -20,7 +20,7 @@ How it ranks:
 Up to ``search_exact_limit`` vectors the dense scores are exact (numpy); above it an HNSW graph (faiss) finds
 the candidates. The index (``index``) lives in ``search/`` beside the store's data, is rebuilt when the store's
 catalog changes (``govkg ingest`` does it at once), and embeds only texts its cache (``embeddings``) lacks.
-``evaluation`` scores the modes on tests/search_eval.yaml. Importing this package loads numpy only; torch,
+``evaluation`` scores the modes on data/evaluation/search.yaml. Importing this package loads numpy only; torch,
 sentence-transformers, bm25s and faiss load when first needed.
 """
 

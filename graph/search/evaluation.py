@@ -1,6 +1,6 @@
 """Search quality on a set of paraphrased queries with known relevant items: recall@5 and MRR per mode.
 
-The set is a YAML file (tests/search_eval.yaml)::
+The set is a YAML file (data/evaluation/search.yaml)::
 
     queries:
     - query: Suppliers walked away before delivering

@@ -1,6 +1,6 @@
 """How the search's weights were chosen: a grid search on the ``tune`` part of the evaluation set only.
 
-    python -m graph.search.tuning [--set tests/search_eval.yaml] [--store STORE]
+    python -m graph.search.tuning [--set data/evaluation/search.yaml] [--store STORE]
 
 Two stages, each over a small grid. Thirty queries measure coarsely (one query is 0.03 of recall@5), and the
 point with the best score on them is mostly the luckiest: so each stage keeps the first point in grid order
@@ -39,12 +39,13 @@ from typing import Any
 
 import numpy as np
 
+from govkg_data import SEARCH_EVAL
 from graph.embeddings.cache import embed_cached
 from graph.search import dense, index, ranking, searcher
 from graph.search.evaluation import EvalQuery, ModeScores, evaluate, load_eval_set
 from graph.search.index import Siblings, sibling_pairs
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "search_eval.yaml"
+EVAL_SET = SEARCH_EVAL
 STAGE_1: dict[str, Sequence[Any]] = {
     "dense.SENTENCE_WEIGHT": (0.35, 0.2, 0.5, 0.65),
     "dense.LINK_WEIGHT": (0.9, 0.8),

@@ -1,0 +1,19 @@
+"""The data that ships with GovKG, installed as the package ``govkg_data`` (see pyproject.toml):
+
+=================== ==========================================================================================
+``curated/``        the curated YAML dataset that ``govkg ingest`` loads when given no path
+``mappings/``       how each public dataset's columns and codes map to the graph (GOV.UK, ODS, GMPP, lessons)
+``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores)
+=================== ==========================================================================================
+
+This package holds no code beyond the paths to those folders, so that they ship with an install and are found
+from any working folder.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CURATED_DIR = HERE / "curated"
+MAPPINGS_DIR = HERE / "mappings"
+EVALUATION_DIR = HERE / "evaluation"
+SEARCH_EVAL = EVALUATION_DIR / "search.yaml"

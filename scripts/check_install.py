@@ -1,0 +1,86 @@
+"""Checks an installed GovKG from an empty folder (run by scripts/check_install.sh with the venv's python).
+
+Argument: the venv's bin folder. Environment: GOVKG_STORE (a new folder), HF_HUB_OFFLINE=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.argv[1])
+GOVKG = str(BIN / "govkg")
+
+
+def run(*args: str) -> str:
+    done = subprocess.run([GOVKG, *args], capture_output=True, text=True, timeout=900, check=False)
+    if done.returncode != 0:
+        sys.exit(f"FAIL govkg {' '.join(args)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        sys.exit(f"FAIL {what}")
+    print(f"ok   {what}")
+
+
+def main() -> None:
+    import graph
+
+    check("site-packages" in graph.__file__ and Path.cwd() not in Path(graph.__file__).parents,
+          f"the package is imported from the install ({graph.__file__})")
+    check(not any(Path.cwd().iterdir()), f"the working folder {Path.cwd()} is empty")
+
+    summary = json.loads(run("ingest", "--json"))
+    keys = {o["key"] for o in summary["sources"]}
+    check({"curated-bodies", "curated-lessons", "curated-accountabilities", "ontology"} <= keys,
+          f"govkg ingest loads the bundled data ({len(keys)} sources, {summary['total_triples']:,} triples)")
+
+    hits = json.loads(run("search", "clinicians were not engaged", "--json"))["hits"]
+    check(bool(hits) and any(h["kind"] == "lesson" for h in hits[:5]),
+          f"govkg search answers ({len(hits)} hits; first: {hits[0]['title'][:60] if hits else '-'})")
+
+
+    serve = subprocess.Popen([GOVKG, "serve", "--port", "0", "--workers", "1", "-q"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    try:
+        assert serve.stdout is not None
+        first = serve.stdout.readline()
+        found = re.search(r"(http://[\d.]+:\d+)/sparql", first)
+        check(found is not None, f"govkg serve starts ({first.strip()})")
+        assert found is not None
+        base = found.group(1)
+        query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?l a gk:Lesson }"})
+        request = urllib.request.Request(f"{base}/sparql?{query}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            n = int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+        check(n > 0, f"govkg serve answers SPARQL ({n} lessons)")
+        with urllib.request.urlopen(f"{base}/api/search?q=suppliers+walked+away&k=3", timeout=300) as response:
+            found_hits = json.load(response)["hits"]
+        check(len(found_hits) == 3, "govkg serve answers the JSON API's search")
+    finally:
+        serve.terminate()
+        serve.wait(30)
+
+    from streamlit.testing.v1 import AppTest
+
+    from explorer import app
+
+    started = time.perf_counter()
+    at = AppTest.from_file(app.__file__, default_timeout=300).run()
+    check(not at.exception and any("GovKG" in t.value for t in at.title),
+          f"the installed explorer renders its overview ({time.perf_counter() - started:.1f} s)")
+    os.environ.pop("GOVKG_STORE", None)
+
+
+if __name__ == "__main__":
+    main()

@@ -64,8 +64,8 @@ def sidebar(ctx: Explorer) -> str:
                              on_change=_switched)
         st.divider()
         sources = ctx.store.sources()
-        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples (read-only)",
-                   help=ctx.describe())
+        st.caption(f"{len(sources)} sources, {ctx.store.triple_count():,} triples (read-only) from "
+                   f"{ctx.store.location}", help=ctx.describe())
         st.caption("Every view's address (in the address bar) is a link that restores it.")
     state.put(view=view)
     return view

@@ -37,6 +37,11 @@ class QueryError(GovKGError):
     exit_code = 2
 
 
+class QueryTimeout(QueryError):
+    """A query ran past its timeout and was stopped (by the store itself, or by stopping the process that ran
+    it)."""
+
+
 class NotFoundError(GovKGError):
     """An entity, source or canned query that does not exist."""
 

@@ -93,7 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model", "GOVKG_MODEL", lambda: "all-MiniLM-L6-v2", str,
             "Sentence-transformers model for semantic search."),
     Setting("search_dir", "GOVKG_SEARCH_DIR", lambda: "", str,
-            "Folder of the search index and embedding cache; empty: `search/` inside the store folder."),
+            "Folder of the search index and embedding cache; empty: `search/` inside the store folder, or for a "
+            "SPARQL server's data in a folder per server and catalog under the user data folder."),
     Setting("search_cache", "GOVKG_SEARCH_CACHE", lambda: "", str,
             "Folder of the embedding cache (vectors by model and text); empty: `embeddings/` in the search folder."),
     Setting("search_exact_limit", "GOVKG_SEARCH_EXACT_LIMIT", lambda: 50000, _positive_int,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.backends import Backend, describe
+from graph.backends import Backend
 from graph.namespaces import GK, shorten
 
 
@@ -14,7 +14,7 @@ def stats(store: Backend) -> dict[str, Any]:
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), "{GK}")) }}
         GROUP BY ?c ORDER BY DESC(?n) ?c""")
     return {
-        "store": describe(store),
+        "store": store.location,
         "triples": store.triple_count(),
         "sources": len(sources),
         "classes": {shorten(r["c"]).removeprefix("gk:"): r["n"] for r in classes},

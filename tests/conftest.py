@@ -103,6 +103,12 @@ def bundled(bundled_store_path: Path) -> Iterator[Store]:
         yield store
 
 
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the session: each store's index is its own, the vectors of a text are not."""
+    return tmp_path_factory.mktemp("embeddings")
+
+
 @pytest.fixture
 def curated_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled curated data, to break or change in a test."""

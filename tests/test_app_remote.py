@@ -24,7 +24,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import frame, open_view, texts
 
-import explorer.context
+import graph.backends.remote
 from conftest import CURATED, ROOT
 from graph.backends.remote import RemoteBackend
 from ingest.pipeline import ingest
@@ -36,7 +36,8 @@ TIMEOUT = 300  # seconds for one run: the first search loads the language model 
 VIEWS = ("overview", "body", "accountability", "lessons", "sparql", "graph", "provenance", "quality", "analytics")
 SETTINGS_ENV = ("GOVKG_BACKEND", "GOVKG_STORE", "GOVKG_DATA", "GOVKG_SEARCH_DIR", "GOVKG_SEARCH_CACHE",
                 "GOVKG_QUERY_TIMEOUT", "GOVKG_RESULT_LIMIT", "GOVKG_SPARQL_QUERY_URL", "GOVKG_SPARQL_UPDATE_URL",
-                "GOVKG_SPARQL_GSP_URL", "GOVKG_SPARQL_CATALOG", "GOVKG_SPARQL_USER", "GOVKG_SPARQL_PASSWORD")
+                "GOVKG_SPARQL_GSP_URL", "GOVKG_SPARQL_CATALOG", "GOVKG_SPARQL_USER", "GOVKG_SPARQL_PASSWORD",
+                "XDG_DATA_HOME")
 SMALL = ("bodies.yaml", "sources.yaml", "themes.yaml")  # a part of the bundled data that stands alone
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -54,11 +55,13 @@ def remote_env(urls: dict[str, str], catalog: str, **more: str) -> dict[str, str
 @pytest.fixture(scope="session")
 def on_fuseki(fuseki: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The settings of a catalog on Fuseki holding the bundled data (ingested once per session); no embedded
-    store (GOVKG_STORE names a folder that does not exist) and no search folder (the index stays in memory)."""
+    store (GOVKG_STORE names a folder that does not exist) and no search folder (the index is kept in the user
+    data folder, XDG_DATA_HOME here)."""
     catalog = _catalog("app")
     with RemoteBackend(**fuseki, catalog=catalog, timeout=120).open() as backend:
         assert ingest(backend, [CURATED]).total_triples > 5000
-    yield remote_env(fuseki, catalog, GOVKG_STORE=str(tmp_path_factory.mktemp("unused") / "no-store"))
+    yield remote_env(fuseki, catalog, GOVKG_STORE=str(tmp_path_factory.mktemp("unused") / "no-store"),
+                     XDG_DATA_HOME=str(tmp_path_factory.mktemp("user-data")))
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +135,7 @@ def test_every_view_renders_on_the_sparql_server_with_the_same_counts(apps: Apps
         assert counts(remote) == counts(embedded), view
     sources, triples = counts(remote)
     assert sources >= 14 and triples > 5000  # the bundled data: 13 curated files and the ontology
-    assert "triples on the SPARQL server" in remote.sidebar.caption[1].value
+    assert f"triples (read-only) from {apps.remote_settings['GOVKG_SPARQL_QUERY_URL']}" in remote.sidebar.caption[1].value
     assert "The SPARQL server at " in sidebar_help(remote) and "Apache Jena Fuseki" in sidebar_help(remote)
 
 
@@ -235,11 +238,11 @@ def test_analytics_give_the_same_results(apps: Apps) -> None:
     assert rows(frame(remote, "lesson", "status")) == rows(frame(embedded, "lesson", "status"))
 
 
-def test_lesson_search_runs_on_the_servers_data_with_a_note_on_its_index(apps: Apps) -> None:
+def test_lesson_search_runs_on_the_servers_data_with_its_index_kept_here(apps: Apps) -> None:
     remote, embedded = apps.both("lessons", q="suppliers left their contracts")
     assert "results for “suppliers left their contracts”" in texts(remote)
-    assert any("built in this process's memory" in c.value for c in remote.caption)
-    assert not any("built in this process's memory" in c.value for c in embedded.caption)
+    kept = Path(apps.remote_settings["XDG_DATA_HOME"]) / "govkg" / "servers"
+    assert [p.name for p in kept.glob("*/search")] == ["search"]  # the index of the server's data, on disk here
 
     def hits(at: AppTest) -> list[str]:
         return [m.value.split("  \n")[0] for m in at.markdown if ":gray[" in m.value and m.value.startswith("**")]
@@ -266,12 +269,12 @@ def test_a_change_made_by_another_writer_is_seen(apps: Apps, fuseki: dict[str, s
     env = remote_env(fuseki, catalog, GOVKG_STORE=str(tmp_path / "no-store"))
     with RemoteBackend(**fuseki, catalog=catalog).open() as writer:  # e.g. `govkg ingest` on another machine
         ingest(writer, [_small(tmp_path)])
-        monkeypatch.setattr(explorer.context, "STAMP_SECONDS", 60.0)
+        monkeypatch.setattr(graph.backends.remote, "STAMP_SECONDS", 60.0)
         assert counts(apps.run(env, "overview"))[0] == 4
         writer.remove_sources(["curated-themes"])
         at = apps.run(env, "overview")
         assert counts(at)[0] == 4  # the catalog is read again at most every STAMP_SECONDS
-        monkeypatch.setattr(explorer.context, "STAMP_SECONDS", 0.0)
+        monkeypatch.setattr(graph.backends.remote, "STAMP_SECONDS", 0.0)
         at.run()
         assert not at.exception and counts(at)[0] == 3
         ingest(writer, [tmp_path / "data"])
@@ -295,7 +298,7 @@ def test_an_empty_catalog_on_the_server_is_filled_with_the_bundled_data_first(
     at = AppTest.from_function(_first_run_only, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "has no sources" in at.info[0].value
+    assert "is empty" in at.info[0].value and "on the SPARQL server" in at.info[0].value
     assert at.status[0].label.startswith("Ingested 4 sources")
     at = apps.run(env, None)  # the catalog has sources now: the overview opens at once
     assert at.title[0].value.startswith("GovKG") and counts(at)[0] == 4

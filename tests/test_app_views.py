@@ -9,11 +9,11 @@ import pytest
 
 from graph.analytics.data import Accountability, Body, GovernanceData
 from graph.backends.embedded import Store
-from graph.errors import NotFoundError
+from graph.errors import NotFoundError, QueryTimeout
 from graph.namespaces import ID
 from graph.validation import Violation
 from graph.views import body as body_view
-from graph.views.console import InProcessRunner, QueryTimeout, examples, param_choices
+from graph.views.console import InProcessRunner, examples, param_choices
 from graph.views.matrix import GAP_COLUMN, matrix
 from graph.views.network import neighbourhood
 from graph.views.overview import OGL, OPL, SECONDARY, licence_of, timeline

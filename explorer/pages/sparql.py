@@ -12,10 +12,10 @@ import streamlit as st
 from explorer import state
 from explorer.context import Explorer
 from explorer.widgets import show_error, table
-from graph.errors import GovKGError, QueryError
+from graph.errors import GovKGError, QueryError, QueryTimeout
 from graph.queries import CannedQuery, Param
 from graph.results import to_csv, to_json, to_rdf
-from graph.views.console import QueryTimeout, count, examples, first_line, param_choices
+from graph.views.console import count, examples, first_line, param_choices
 from graph.views.console import table as result_table
 
 OWN = ""  # the "example" of a query written by hand

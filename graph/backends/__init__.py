@@ -40,11 +40,6 @@ def open_backend(settings: Settings, *, read_only: bool = False) -> Backend:
     return Store.open(settings.store, read_only=read_only)
 
 
-def describe(backend: Backend) -> str:
-    """Where a backend keeps its data, for messages: the store folder or the server's query URL."""
-    return backend.location
-
-
 def location(settings: Settings) -> str:
     """Which store the settings name, without opening it (a cache key): the folder, or the server and catalog."""
     if _remote(settings):
@@ -136,5 +131,5 @@ def writer_guard(settings: Settings) -> WriterGuard:
 
 
 __all__ = ["Backend", "BackendStaging", "QueryResult", "RawAnswer", "SourceRecord", "StagedSource", "WriterGuard",
-           "command_line", "describe", "environment", "forget_stamp", "location", "open_backend", "peek_stamp",
+           "command_line", "environment", "forget_stamp", "location", "open_backend", "peek_stamp",
            "py_value", "store_state", "where", "writer_guard"]

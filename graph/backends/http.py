@@ -35,7 +35,7 @@ class Response:
 
 
 class ServerTimeout(StoreError):
-    """The server did not answer within the timeout."""
+    """The server did not answer within the timeout (any request; a query's own timeout is a QueryTimeout)."""
 
 
 class HttpClient:

@@ -45,7 +45,7 @@ from graph.backends.http import HttpClient, Response, ServerTimeout
 from graph.backends.sparql import FROM_CLAUSE, parse_answer, parse_raw, query_form, with_prefixes
 from graph.backends.staging import remove_sources
 from graph.backends.types import QueryResult, SourceRecord, StagedSource, dump_quads, py_value, sources_stamp
-from graph.errors import QueryError, SettingsError, StoreError
+from graph.errors import QueryError, QueryTimeout, SettingsError, StoreError
 from graph.namespaces import CATALOG_GRAPH
 from graph.settings import Settings
 
@@ -385,7 +385,12 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
                   named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
-        resp = self._answer(sparql, default_graphs, named_graphs, timeout)
+        try:
+            resp = self._answer(sparql, default_graphs, named_graphs, timeout)
+        except ServerTimeout as exc:
+            if timeout is None:
+                raise
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s", hint=exc.hint) from exc
         return parse_raw(resp.body, resp.content_type)
 
     def query(self, sparql: str, *, limit: int | None = None, timeout: float | None = None) -> QueryResult:

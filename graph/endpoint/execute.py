@@ -36,7 +36,7 @@ from graph.endpoint.jobs import (
     json_reply,
     reply_for,
 )
-from graph.errors import GovKGError, QueryError
+from graph.errors import GovKGError, QueryError, QueryTimeout
 from graph.namespaces import PREFIXES
 from graph.settings import Settings
 
@@ -146,8 +146,13 @@ def handle(job: Job, state: WorkerState) -> Reply:
 
 def run_sparql(job: SparqlJob, state: WorkerState) -> Reply:
     started = time.perf_counter()
-    raw = state.store.raw_query(job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
-                                timeout=job.timeout or state.settings.query_timeout)
+    timeout = job.timeout or state.settings.query_timeout
+    try:
+        raw = state.store.raw_query(job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                                    timeout=timeout)
+    except QueryTimeout as exc:  # the store stopped it itself (a SPARQL server): as if its worker had been
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s (the GOVKG_QUERY_TIMEOUT setting)",
+                           hint=exc.hint) from exc
     kind = "results" if isinstance(raw, ox.QuerySolutions | ox.QueryBoolean) else "graph"
     fmt = formats.negotiate(kind, job.accept, job.formats)
     if fmt is None:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.errors import GovKGError, NotFoundError, QueryError, SettingsError, StoreError
+from graph.errors import GovKGError, NotFoundError, QueryError, QueryTimeout, SettingsError, StoreError
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,8 @@ def error_reply(status: int, message: str, hint: str | None = None) -> Reply:
 def status_of(exc: GovKGError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
+    if isinstance(exc, QueryTimeout):
+        return 503
     if isinstance(exc, QueryError | SettingsError):
         return 400
     if isinstance(exc, StoreError):

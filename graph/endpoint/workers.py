@@ -29,10 +29,16 @@ from typing import Any
 
 from graph.endpoint.execute import WorkerState, handle
 from graph.endpoint.jobs import Job, Reply, error_reply, reply_for
-from graph.errors import GovKGError, StoreError
+from graph.errors import GovKGError, QueryTimeout, StoreError
 from graph.settings import Settings
 
 START_TIMEOUT = 60.0
+
+
+def stopped(timeout: float) -> QueryTimeout:
+    """What a query that ran past ``timeout`` gets, whoever stopped it (its worker killed, or the store)."""
+    return QueryTimeout(f"the query was stopped after {timeout:g} s (the GOVKG_QUERY_TIMEOUT setting)",
+                        hint="narrow the query (a LIMIT, more specific patterns) or raise the timeout")
 
 
 def _die_with_parent() -> None:
@@ -228,8 +234,7 @@ class WorkerPool:
             return error_reply(500, f"the query worker stopped unexpectedly ({exc!r}); it has been replaced")
         self.timeouts += 1
         self._replace(worker)
-        return error_reply(503, f"the query was stopped after {timeout:g} s (the GOVKG_QUERY_TIMEOUT setting)",
-                           hint="narrow the query (a LIMIT, more specific patterns) or raise the timeout")
+        return reply_for(stopped(timeout))
 
     @contextmanager
     def shared(self) -> Iterator[None]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from graph.backends import Backend
 from graph.backends.types import QueryResult
-from graph.errors import QueryError
+from graph.errors import QueryError, QueryTimeout
 from graph.namespaces import ID
 from graph.queries import CannedQuery, Param, canned_queries
 from graph.results import term_json
@@ -30,10 +30,6 @@ from graph.views.refs import short
 
 _ACCEPT = "text/tab-separated-values, application/n-triples"
 TABLE_ROWS = 1000  # rows shown on the page; the downloads have them all
-
-
-class QueryTimeout(QueryError):
-    """The query ran longer than the timeout and was stopped."""
 
 
 class Runner(Protocol):

@@ -74,12 +74,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _json(summary.as_dict())
         return 0
+    for n in summary.not_read:
+        sys.stderr.write(f"not read: {n.path}: {n.reason}\n")
     for o in summary.outcomes:
         note = f"  ({o.note})" if o.note else ""
         _out(f"{o.key:<34} {o.status:<10} {o.triples:>9,} triples{note}")
     changed = sum(1 for o in summary.outcomes if o.status != "unchanged")
     _out(f"{changed} source(s) written, {len(summary.outcomes) - changed} unchanged; "
-         f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s")
+         f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s"
+         + (f"; {len(summary.not_read)} file(s) not read (each named above)" if summary.not_read else ""))
     return 0
 
 

@@ -110,23 +110,23 @@ class Discovered:
 
 
 # YAML read with another file of the folder, not as curated data: a document's sidecar, a lessons CSV's mapping
-COMPANIONS = ((".meta.yaml", lambda item: item.with_name(item.name.removesuffix(".meta.yaml"))),
-              (".mapping.yaml", lambda item: item.with_name(item.name.removesuffix(".mapping.yaml") + ".csv")))
+COMPANIONS = ((".meta.yaml", ""), (".mapping.yaml", ".csv"))  # the companion's suffix, and its partner's
 UNRECOGNISED = ("no ingester recognises it (not curated YAML, RDF, a report document, nor a dataset that an "
                 "ingester detects: GOV.UK organisations JSON, NHS ODS trusts, GMPP year files, a lessons CSV with "
                 "its mapping)")
 
 
 def _companion_of(item: Path) -> Path | None:
-    for suffix, partner in COMPANIONS:
-        if item.name.endswith(suffix) and partner(item).is_file():
-            return partner(item)
+    for suffix, partner_suffix in COMPANIONS:
+        partner = item.with_name(item.name.removesuffix(suffix) + partner_suffix)
+        if item.name.endswith(suffix) and partner.is_file():
+            return partner
     return None
 
 
 def _folder(path: Path, found: Discovered) -> None:
     """Each file of a folder no ingester claims as a whole: curated YAML, RDF, or what an ingester detects.
-    The others are listed as not read; a folder of which nothing can be read is refused, file by file."""
+    The others are listed as not read (see :func:`_nothing_read` for a run that reads nothing at all)."""
     taken: list[Path] = []
     skipped: list[NotRead] = []
     for item in sorted(path.iterdir()):

@@ -246,9 +246,11 @@ def test_changes_between_two_dates(data: GovernanceData) -> None:
     assert keys(c.added) == ["g3"]
     assert keys(c.removed) == ["z1"]
     assert sorted(keys(c.came_and_went)) == ["g2", "s6"]  # d2 is a step of the transfer, not listed again
-    assert c.unchanged == 3  # s3, o1, o2
-    assert [(t.source.accountability, t.target.accountability, t.target.start.year) for t in c.steps] == [
-        ("d1", "d2", 2010), ("d2", "d3", 2015)]
+    assert sorted(keys(c.unchanged)) == ["o1", "o2", "s3"]  # listed, not only counted
+    assert [(t.source.accountability, t.target.accountability, t.target.start.year, t.part) for t in c.steps] == [
+        ("d1", "d2", 2010, "transferred"), ("d2", "d3", 2015, "transferred")]
+    assert c.counts == {"unchanged": 3, "transferred": 1, "added": 1, "removed": 1, "came and went": 2,
+                        "hand-over steps": 2, "steps: transferred": 2}
     early = changes_between(data, date(1999, 1, 1), date(2001, 12, 31))
     assert [(t.source.accountability, t.target.accountability) for t in early.transferred] == [("s1", "s3")]
     assert keys(early.removed) == ["s2"]  # the board's role ended; its parent's is its own, not a transfer

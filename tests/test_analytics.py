@@ -347,6 +347,29 @@ def test_analyse_cli_prints_tables_and_json(planted_path: Path) -> None:
     assert "more than one line in the same kind of role: 2006–2007" in timeline_out.out
 
 
+def test_a_change_report_adds_up_in_its_table_and_its_json(planted_path: Path) -> None:
+    out = run_cli("analyse", "changes", "2005", "2020", store=planted_path).out
+    assert out.splitlines()[0] == ("Changes from 2005-01-01 to 2020-12-31 (transfer window 366 days): 3 unchanged, "
+                                   "1 transferred, 1 added, 1 removed, 2 came and went; 2 hand-over step(s) "
+                                   "(2 transferred)")
+    for heading in ("Transferred (1)", "Added (1)", "Removed (1)", "Came and went (2)", "Unchanged (3)",
+                    "Hand-over steps between the two dates (2)"):
+        assert heading in out
+    data = json.loads(run_cli("analyse", "changes", "2005", "2020", "--json", store=planted_path).out)
+    assert sorted(e["accountability"] for e in data["unchanged"]) == ["o1", "o2", "s3"]
+    assert all(data["counts"][part] == len(data[part]) for part in ("unchanged", "added", "removed"))
+    assert data["counts"]["came and went"] == len(data["came_and_went"])
+    assert data["counts"]["hand-over steps"] == len(data["steps"]) == 2
+
+
+def test_a_reversed_period_is_swapped_with_a_note(planted_path: Path) -> None:
+    swapped = run_cli("analyse", "changes", "2020", "2005", store=planted_path).out
+    assert "note: the dates were given latest first: compared 2005-01-01 with 2020-12-31" in swapped
+    assert swapped.splitlines()[0].startswith("Changes from 2005-01-01 to 2020-12-31")
+    assert changes_between(GovernanceData(), date(2020, 1, 1), date(2005, 1, 1)).note.startswith(
+        "the second date came first")
+
+
 def test_analyse_cli_exports_the_network_and_reports_bad_input(planted_path: Path, tmp_path: Path) -> None:
     out = run_cli("analyse", "network", "--export", str(tmp_path / "n.gexf"), "--top", "3", store=planted_path)
     assert out.code == 0 and (tmp_path / "n.gexf").exists() and "Department" in out.out

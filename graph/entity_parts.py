@@ -22,11 +22,11 @@ def reports_of(store: Backend, records: Iterable[str]) -> list[dict[str, Any]]:
         SELECT ?r ?project ?year ?ipa ?ipaText ?sro ?sroText ?amount ?costText ?sroName ?scale ?source WHERE {{
           VALUES ?project {{ {_values(records)} }}
           ?r gk:reportOf ?project ; gk:financialYear ?year .
-          OPTIONAL {{ ?r gk:ipaRating/skos:prefLabel ?ipa }} OPTIONAL {{ ?r gk:ipaRatingText ?ipaText }}
-          OPTIONAL {{ ?r gk:sroRating/skos:prefLabel ?sro }} OPTIONAL {{ ?r gk:sroRatingText ?sroText }}
-          OPTIONAL {{ ?r gk:wholeLifeCost/gk:amount ?amount }} OPTIONAL {{ ?r gk:wholeLifeCostText ?costText }}
+          OPTIONAL {{ ?r gk:ipaRating ?ic . ?ic skos:prefLabel ?ipa }} OPTIONAL {{ ?r gk:ipaRatingText ?ipaText }}
+          OPTIONAL {{ ?r gk:sroRating ?sc . ?sc skos:prefLabel ?sro }} OPTIONAL {{ ?r gk:sroRatingText ?sroText }}
+          OPTIONAL {{ ?r gk:wholeLifeCost ?f . ?f gk:amount ?amount }} OPTIONAL {{ ?r gk:wholeLifeCostText ?costText }}
           OPTIONAL {{ ?r gk:sroName ?sroName }} OPTIONAL {{ ?r gk:ratingScale ?scale }}
-          OPTIONAL {{ ?r prov:wasDerivedFrom/gk:key ?source }}
+          OPTIONAL {{ ?r prov:wasDerivedFrom ?d . ?d gk:key ?source }}
         }} ORDER BY ?year ?project""")
     return [{"year": r["year"], "IPA rating": str(r["ipa"] or r["ipaText"] or ""),
              "SRO rating": str(r["sro"] or r["sroText"] or ""), "whole-life cost": _pounds(r["amount"], r["costText"]),
@@ -49,7 +49,7 @@ def accountabilities_of(store: Backend, records: Iterable[str]) -> list[dict[str
           VALUES ?m {{ {values} }}
           {{ ?a gk:holder ?m . BIND("held by it" AS ?how) }}
           UNION {{ ?a gk:holder ?post . ?post org:postIn ?m . BIND("held by a post in it" AS ?how) }}
-          UNION {{ ?a gk:holder ?person . ?t gk:person ?person ; gk:post/org:postIn ?m .
+          UNION {{ ?a gk:holder ?person . ?t gk:person ?person ; gk:post ?inpost . ?inpost org:postIn ?m .
                    BIND("held by a person in a post in it" AS ?how) }}
           UNION {{ ?a gk:scope ?m . BIND("for it" AS ?how) }}
           UNION {{ ?a gk:scope ?s . ?s gk:initiative ?m . BIND("for its scope" AS ?how) }}
@@ -63,7 +63,7 @@ def accountabilities_of(store: Backend, records: Iterable[str]) -> list[dict[str
     sources: dict[str, list[str]] = {}
     if rows:
         for r in store.select(f"""SELECT ?a ?key WHERE {{ VALUES ?a {{ {_values({r['a'] for r in rows})} }}
-                                   ?a prov:wasDerivedFrom/gk:key ?key }}"""):
+                                   ?a prov:wasDerivedFrom ?d . ?d gk:key ?key }}"""):
             sources.setdefault(r["a"], []).append(str(r["key"]))
     out: dict[str, dict[str, Any]] = {}
     for r in rows:

@@ -157,9 +157,11 @@ class SroBuilder:
                  where: dict[str, str]) -> None:
         self.g, self.add, self.years, self.report, self.where = g, add, years, report, where
         self.written_people: set[str] = set()
+        self.labels: dict[str, str] = {}
 
     def build(self, found: list[Naming], labels: dict[str, str], post_body: dict[str, URIRef]) -> None:
         people = identify(found, self.report)
+        self.labels = labels
         by_project: dict[str, list[Naming]] = defaultdict(list)
         for n in found:
             by_project[n.project.key].append(n)
@@ -192,8 +194,13 @@ class SroBuilder:
         add(p, "rdfs:label", person.label)
         for form in sorted({n.person.published for n in person.names} - {person.label}):
             add(p, "skos:altLabel", form)
-        add(p, "dcterms:description", f"Named as senior responsible owner of a major project in the GMPP data "
-                                      f"({', '.join(person.departments())}).")
+        years: dict[str, list[str]] = defaultdict(list)
+        for n in sorted(person.names, key=lambda n: n.row.year):
+            if n.row.year not in years[n.project.key]:
+                years[n.project.key].append(n.row.year)
+        held = "; ".join(f"{self.labels[k]} ({', '.join(y)})" for k, y in sorted(years.items(), key=lambda kv: kv[1]))
+        add(p, "dcterms:description", f"Named as senior responsible owner in the GMPP data "
+                                      f"({', '.join(person.departments())}): {held}.")
         self._cite(p, (n.row for n in person.names))
         add(p, "gk:certainty", "sourced")
         self.where[str(p)] = f"{person.names[0].row.where} (SRO {person.label})"

@@ -5,7 +5,8 @@
     govkg analyse accountable SCOPE [--year Y | --date D]     who held what for a scope (no year: every year)
     govkg analyse lineage BODY                                today's successor, the chain, what it inherited
     govkg analyse orphans                                     closed bodies with no successor
-    govkg analyse changes FROM TO [--scope S] [--window DAYS] added, removed and transferred accountabilities
+    govkg analyse changes FROM TO [--scope S] [--window DAYS] unchanged, transferred, added, removed, came and went
+    govkg analyse sro-turnover [--department D] [--scope S]    SRO tenures and changes per project and department
     govkg analyse coverage [--threshold T] [--since D]        lessons covered, partly or not; targets without precedent
     govkg analyse recurring [--threshold T] [--any-theme]     lessons raised again by other sources or years
     govkg analyse network [--export FILE.graphml|.gexf]       centrality and communities of the body network
@@ -22,7 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from graph.analytics import accountability, changes, coverage, lineage, network, recurring
+from graph.analytics import accountability, changes, coverage, lineage, network, recurring, sro
 from graph.analytics.data import GovernanceData, parse_when
 from graph.analytics.serial import plain
 from graph.backends import open_backend
@@ -184,8 +185,13 @@ def run_orphans(args: argparse.Namespace, settings: Settings) -> int:
 def run_changes(args: argparse.Namespace, settings: Settings) -> int:
     data = _load(settings)
     scope = data.resolve(args.scope, "scope") if args.scope else None
-    result = changes.changes_between(data, parse_when(args.start), parse_when(args.end, end=True), scope=scope,
-                             window_days=args.window)
+    first, second = parse_when(args.start), parse_when(args.end, end=True)
+    note = ""
+    if second < first:  # "changes 2023 2018": the periods the other way round, 1 January 2018 to 31 December 2023
+        first, second = parse_when(args.end), parse_when(args.start, end=True)
+        note = f"the dates were given latest first: compared {first.isoformat()} with {second.isoformat()}"
+    result = changes.changes_between(data, first, second, scope=scope, window_days=args.window)
+    result.note = note or result.note
     return _emit(args, result, lambda: _render_changes(result))
 
 
@@ -199,18 +205,53 @@ def _render_changes(c: changes.Changes) -> str:
                    f"{t.target.kind} for {t.target.scope_label}", " → ".join(
                        f"{s.target.holder_label} ({s.via})" for s in t.steps),
                    _sources(t.source.sources), _sources(t.target.sources)) for t in c.transferred]
+    counts = c.counts
+    parts = "; ".join(f"{n} {k.removeprefix('steps: ')}" for k, n in counts.items() if k.startswith("steps: "))
     return "\n".join([
-        f"Changes from {c.start} to {c.end} (transfer window {c.window_days} days; {c.unchanged} unchanged)", "",
-        f"Transferred ({len(c.transferred)})", table(("scope", "kind", "from", "to", "now", "steps", "sources from",
-                                                       "sources to"), chain_rows), "",
+        f"Changes from {c.start} to {c.end} (transfer window {c.window_days} days): {counts['unchanged']} unchanged, "
+        f"{counts['transferred']} transferred, {counts['added']} added, {counts['removed']} removed, "
+        f"{counts['came and went']} came and went; {counts['hand-over steps']} hand-over step(s)"
+        + (f" ({parts})" if parts else ""), *([f"note: {c.note}"] if c.note else []), "",
+        f"Transferred ({len(c.transferred)}): in force on the first date, passed on to what is in force on the "
+        "second", table(("scope", "kind", "from", "to", "now", "steps", "sources from", "sources to"), chain_rows),
+        "",
         f"Added ({len(c.added)})", table(head, ev_rows(c.added)), "",
         f"Removed ({len(c.removed)})", table(head, ev_rows(c.removed)), "",
         f"Came and went ({len(c.came_and_went)})", table(head, ev_rows(c.came_and_went)), "",
-        f"Transfer steps between the two dates ({len(c.steps)})", table(
-            ("date", "scope", "kind", "from", "to", "via", "days between", "sources from", "sources to"),
+        f"Unchanged ({len(c.unchanged)}): in force on both dates", table(head, ev_rows(c.unchanged)), "",
+        f"Hand-over steps between the two dates ({len(c.steps)}), each with the parts above it joins", table(
+            ("date", "scope", "kind", "from", "to", "via", "joins", "days between", "sources from", "sources to"),
             [(t.target.start, t.source.scope_label, t.source.kind, t.source.holder_label, t.target.holder_label,
-              t.via if t.same_scope else f"{t.via} (to {t.target.kind} for {t.target.scope_label})", t.days_between,
-              _sources(t.source.sources), _sources(t.target.sources)) for t in c.steps])])
+              t.via if t.same_scope else f"{t.via} (to {t.target.kind} for {t.target.scope_label})", t.part,
+              t.days_between, _sources(t.source.sources), _sources(t.target.sources)) for t in c.steps])])
+
+
+def run_sro_turnover(args: argparse.Namespace, settings: Settings) -> int:
+    data = _load(settings)
+    scope = data.resolve(args.scope, "scope") if args.scope else None
+    today = parse_when(args.today) if args.today else None
+    result = sro.sro_turnover(data, department=args.department, scope=scope, today=today)
+    return _emit(args, result, lambda: _render_sro(result))
+
+
+def _render_sro(r: sro.SroTurnover) -> str:
+    rows = [(p.project, ", ".join(p.departments), t.holder_label, t.start, t.end or "today", t.years,
+             "change" if t.change else "", ", ".join(t.joint_with), _sources(t.evidence.sources))
+            for p in r.projects for t in p.tenures]
+    projects = [(p.project, ", ".join(p.departments), p.people, len(p.tenures), p.changes, p.mean_years,
+                 "joint" if p.joint else "") for p in r.projects]
+    departments = [(d.label, d.projects, d.people, d.tenures, d.changes, d.changes_per_project,
+                    d.projects_with_changes, d.joint_projects, d.mean_years) for d in r.departments]
+    where = f" led by {r.department}" if r.department else ""
+    return "\n".join([
+        f"SRO tenure and turnover: {len(r.projects)} project(s){where}, {r.tenures} tenure(s), {r.changes} "
+        f"change(s) of SRO", "",
+        "Who held the SRO role, from when to when (a GMPP tenure is the reporting years that name them)",
+        table(("project", "department", "SRO", "from", "to", "years", "change", "joint with", "sources"), rows), "",
+        "Per project", table(("project", "department", "SROs", "tenures", "changes", "mean years", "joint"),
+                             projects), "",
+        "Per department", table(("department", "projects", "SROs", "tenures", "changes", "changes per project",
+                                 "projects with changes", "projects with joint SROs", "mean years"), departments)])
 
 
 def _threshold(args: argparse.Namespace, settings: Settings, name: str, default: float) -> float:
@@ -291,7 +332,10 @@ ANALYSES: dict[str, tuple[Handler, str]] = {
     "accountable": (run_accountable, "who held each kind of role for a scope, in a year, on a day or every year"),
     "lineage": (run_lineage, "a body's successor today, the chain, and the accountabilities and recommendations it inherited"),
     "orphans": (run_orphans, "bodies closed with no successor, with what they held"),
-    "changes": (run_changes, "accountabilities added, removed and transferred between two dates"),
+    "changes": (run_changes, "accountabilities unchanged, transferred, added, removed, and come and gone between "
+                             "two dates"),
+    "sro-turnover": (run_sro_turnover, "who held each project's SRO role, for how long, and how often it changed, "
+                                       "per project and per department"),
     "coverage": (run_coverage, "lessons covered, partly covered or not by current recommendations, targets and programmes"),
     "recurring": (run_recurring, "lessons that say the same thing across sources and years"),
     "network": (run_network, "centrality and communities of the body network; GraphML/GEXF export"),
@@ -307,16 +351,19 @@ def cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
 def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
     """Add ``govkg analyse`` and its subcommands (called by cli.main)."""
     command("analyse")(cmd_analyse)
-    parser = subparsers.add_parser("analyse", help="governance analytics: overlaps, gaps, lineage, changes, "
-                                                   "lessons coverage, recurring lessons, the body network")
+    parser = subparsers.add_parser("analyse", help="governance analytics: overlaps, gaps, lineage, changes, SRO "
+                                                   "turnover, lessons coverage, recurring lessons, the body network")
     sub = parser.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
     p: dict[str, argparse.ArgumentParser] = {}
     for name, (_, text) in ANALYSES.items():
         p[name] = sub.add_parser(name, help=text, description=text)
         p[name].add_argument("--format", choices=["table", "json"], default="table")
         p[name].add_argument("--json", action="store_true", help="same as --format json")
-    for name in ("overlaps", "gaps", "changes"):
+    for name in ("overlaps", "gaps", "changes", "sro-turnover"):
         p[name].add_argument("--scope", help="only this scope (key, label or IRI)")
+    p["sro-turnover"].add_argument("--department", help="only the projects this department leads (key, label or "
+                                                        "abbreviation: dhsc)")
+    p["sro-turnover"].add_argument("--today", help="the date an SRO still in post is counted to (default: today)")
     for name in ("overlaps", "accountable"):
         p[name].add_argument("--include-shared", action="store_true",
                              help="count oversight, scrutiny, funding and delivery too")

@@ -74,12 +74,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _json(summary.as_dict())
         return 0
+    for n in summary.not_read:
+        sys.stderr.write(f"not read: {n.path}: {n.reason}\n")
     for o in summary.outcomes:
         note = f"  ({o.note})" if o.note else ""
         _out(f"{o.key:<34} {o.status:<10} {o.triples:>9,} triples{note}")
     changed = sum(1 for o in summary.outcomes if o.status != "unchanged")
     _out(f"{changed} source(s) written, {len(summary.outcomes) - changed} unchanged; "
-         f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s")
+         f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s"
+         + (f"; {len(summary.not_read)} file(s) not read (each named above)" if summary.not_read else ""))
     return 0
 
 
@@ -178,23 +181,51 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 @command("entity")
 def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
     from graph.entity import entity
-    from graph.namespaces import shorten
 
     with _open(settings) as store:
-        ent = entity(store, args.ref)
+        ent = entity(store, args.ref, merged=not args.record)
     if args.json:
         _json(ent.as_dict())
         return 0
-    _out(f"{ent.label}\n{ent.iri}\ntypes: {', '.join(ent.types)}")
-    for p in ent.properties:
-        _out(f"  {p['predicate']:<28} {p['value']}")
-    for o in ent.outgoing:
-        _out(f"  {o['predicate']:<28} → {o['label'] or shorten(o['target'])}")
-    for i in ent.incoming:
-        _out(f"  ← {i['predicate']:<26} {i['label'] or shorten(i['source'])}")
-    for s in ent.sources:
-        _out(f"  source: {s['title'] or s['source']}" + (f" <{s['url']}>" if s.get("url") else ""))
+    for line in _entity_lines(ent):
+        _out(line)
     return 0
+
+
+def _entity_lines(ent: Any) -> list[str]:
+    """``govkg entity`` as text: the merged records, ratings by year, accountabilities, then every fact with
+    the sources that state it."""
+    from graph.namespaces import shorten
+
+    def sources(row: dict[str, Any]) -> str:
+        return f"  [{', '.join(row['sources'])}]" if len(ent.referents) > 1 else ""
+
+    out = [ent.label, ent.iri, f"types: {', '.join(ent.types)}"]
+    if ent.referents:
+        out.append(f"one entity of {len(ent.referents)} linked records:")
+        out += [f"  {shorten(r['iri'])}  {r['label']} ({', '.join(r['types'])}) [{', '.join(r['sources'])}]"
+                + ("" if r["link"] == "opened" else f"  via {r['link']}") for r in ent.referents]
+    if ent.also_named:
+        out.append(f"also named so ({len(ent.also_named)}; open one by kind/key):")
+        out += [f"  {shorten(o['iri'])}  {o['label']} ({', '.join(o['types'])})" for o in ent.also_named]
+    if ent.reports:
+        out.append(f"ratings and whole-life cost by year ({len(ent.reports)}):")
+        out += [f"  {r['year']}  IPA {r['IPA rating'] or '-'}  SRO {r['SRO rating'] or '-'}  whole-life cost "
+                f"{r['whole-life cost'] or '-'}" + (f"  SRO named: {r['SRO']}" if r["SRO"] else "")
+                + f"  [{r['source']}]" for r in ent.reports]
+    if ent.accountabilities:
+        out.append(f"accountabilities ({len(ent.accountabilities)}):")
+        out += [f"  {a['kind']:<12} {a['holder']} for {a['scope']}, {a['start']} to {a['end'] or 'today'} "
+                f"({a['how']}) [{', '.join(a['sources'])}]" for a in ent.accountabilities]
+    for p in ent.properties:
+        out.append(f"  {p['predicate']:<28} {p['value']}{sources(p)}")
+    for o in ent.outgoing:
+        out.append(f"  {o['predicate']:<28} → {o['label'] or shorten(o['target'])}{sources(o)}")
+    for i in ent.incoming:
+        out.append(f"  ← {i['predicate']:<26} {i['label'] or shorten(i['source'])}{sources(i)}")
+    for s in ent.sources:
+        out.append(f"  source: {s['title'] or s['source']}" + (f" <{s['url']}>" if s.get("url") else ""))
+    return out
 
 
 @command("sources")
@@ -277,9 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["ttl", "nt", "nq", "trig", "jsonld"], default="trig")
     p.add_argument("-o", "--output", help="file (default: standard output)")
 
-    p = sub.add_parser("entity", help="everything about one entity (key, label, kind/key or IRI)")
+    p = sub.add_parser("entity", help="everything about one entity (key, label, kind/key or IRI), with the "
+                                      "records linked to it as the same thing merged in")
     p.add_argument("ref")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--record", action="store_true", help="only the record named, not the records linked to it")
 
     p = sub.add_parser("remove", help="remove ingested sources by key")
     p.add_argument("sources", nargs="+")

@@ -44,9 +44,10 @@ def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
             status = f"source reconciliation {outcome.status} ({outcome.triples:,} triples)"
     if args.json:
         data = result.as_dict() if args.report else {k: v for k, v in result.as_dict().items()
-                                                     if k not in ("matches", "ambiguous", "memberships", "not_members")}
+                                                     if k not in ("matches", "ambiguous", "memberships", "not_members", "portfolio")}
         data["ambiguous_count"] = len(result.ambiguous)
         data["not_members_count"] = len(result.not_members)
+        data["portfolio_counts"] = {k: len(v) for k, v in result.portfolio.items()}
         data["written"] = status
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0

@@ -66,17 +66,27 @@ class SourceOutcome:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class NotRead:
+    """A file of a folder that no ingester read, and why."""
+
+    path: str
+    reason: str
+
+
 @dataclass
 class Summary:
     outcomes: list[SourceOutcome]
     seconds: float
     total_triples: int
+    not_read: list[NotRead] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "sources": [o.__dict__ for o in self.outcomes],
             "seconds": round(self.seconds, 3),
             "total_triples": self.total_triples,
+            "not_read": [n.__dict__ for n in self.not_read],
         }
 
 
@@ -96,13 +106,67 @@ class Discovered:
     yaml_files: list[Path] = field(default_factory=list)
     rdf_files: list[Path] = field(default_factory=list)
     other: list[tuple[Path | str, ModuleType]] = field(default_factory=list)
+    not_read: list[NotRead] = field(default_factory=list)
+
+
+# YAML read with another file of the folder, not as curated data: a document's sidecar, a lessons CSV's mapping
+COMPANIONS = ((".meta.yaml", ""), (".mapping.yaml", ".csv"))  # the companion's suffix, and its partner's
+UNRECOGNISED = ("no ingester recognises it (not curated YAML, RDF, a report document, nor a dataset that an "
+                "ingester detects: GOV.UK organisations JSON, NHS ODS trusts, GMPP year files, a lessons CSV with "
+                "its mapping)")
+
+
+def _companion_of(item: Path) -> Path | None:
+    for suffix, partner_suffix in COMPANIONS:
+        partner = item.with_name(item.name.removesuffix(suffix) + partner_suffix)
+        if item.name.endswith(suffix) and partner.is_file():
+            return partner
+    return None
+
+
+def _folder(path: Path, found: Discovered) -> None:
+    """Each file of a folder no ingester claims as a whole: curated YAML, RDF, or what an ingester detects.
+    The others are listed as not read (see :func:`_nothing_read` for a run that reads nothing at all)."""
+    taken: list[Path] = []
+    skipped: list[NotRead] = []
+    for item in sorted(path.iterdir()):
+        if item.name.startswith("."):
+            continue
+        if item.is_dir():
+            skipped.append(NotRead(str(item), "a folder (folders inside a folder are not searched)"))
+        elif item.suffix in (".yaml", ".yml"):
+            if _companion_of(item) is None:
+                found.yaml_files.append(item)
+                taken.append(item)
+        elif item.suffix in RDF_SUFFIXES:
+            found.rdf_files.append(item)
+            taken.append(item)
+        elif (module := registry.detect(item)) is not None:
+            found.other.append((item, module))
+            taken.append(item)
+        else:
+            skipped.append(NotRead(str(item), UNRECOGNISED))
+    if not taken and not skipped:
+        found.not_read.append(NotRead(str(path), "the folder is empty"))
+    found.not_read.extend(skipped)
+
+
+def _nothing_read(found: Discovered) -> None:
+    """Refuse a run in which no file given could be read, naming each one and why."""
+    if found.yaml_files or found.rdf_files or found.other or not found.not_read:
+        return
+    listed = "".join(f"\n  {n.path}: {n.reason}" for n in found.not_read)
+    raise InputError(f"nothing could be read:{listed}",
+                     hint="give a file by name with --as FORMAT to read it as that format")
 
 
 def discover(paths: Iterable[Path | str], as_format: str | None = None) -> Discovered:
     """Sort the given paths by format: curated YAML, RDF, or one of the registered ingesters.
 
-    A folder that an ingester claims (a folder of GMPP year files) goes to it whole; other folders are
-    searched (not recursively) for curated YAML and RDF files. A file given by name may be any format,
+    A folder that an ingester claims (a folder of GMPP year files) goes to it whole; in other folders (not
+    searched recursively) each file is curated YAML, RDF, or offered to the ingesters, and the files none of
+    them reads are listed in ``not_read`` (a folder with nothing readable is refused). A file given by name may
+    be any format,
     detected from its name and content or forced with ``as_format``. ``http(s)://`` arguments go to the
     ingester that reads URLs (or the one ``as_format`` names).
     """
@@ -118,12 +182,8 @@ def discover(paths: Iterable[Path | str], as_format: str | None = None) -> Disco
             claimed = registry.by_name(as_format) if as_format else registry.detect(path)
             if claimed is not None:
                 found.other.append((path, claimed))
-                continue
-            for item in sorted(path.iterdir()):
-                if item.suffix in (".yaml", ".yml"):
-                    found.yaml_files.append(item)
-                elif item.suffix in RDF_SUFFIXES:
-                    found.rdf_files.append(item)
+            else:
+                _folder(path, found)
             continue
         if as_format:
             found.other.append((path, registry.by_name(as_format)))
@@ -139,6 +199,7 @@ def discover(paths: Iterable[Path | str], as_format: str | None = None) -> Disco
                     hint="name one with --as (govkg ingest --help lists them)",
                 )
             found.other.append((path, module))
+    _nothing_read(found)
     return found
 
 
@@ -309,7 +370,8 @@ def ingest(
                 outcomes.append(SourceOutcome(DERIVED_KEY, "removed", 0, "no accountabilities left"))
             say("switching the catalog")
     outcomes.sort(key=lambda o: o.key)
-    return Summary(outcomes, time.perf_counter() - started, store.triple_count())
+    not_read = found.not_read + [NotRead(p, why) for p, why in ctx.not_read]
+    return Summary(outcomes, time.perf_counter() - started, store.triple_count(), not_read)
 
 
 def _no_duplicate_keys(prepared: list[Prepared]) -> None:

@@ -20,6 +20,11 @@ Individual NHS trusts are not the same body as the curated collective "NHS trust
 *member* of it, written ``org:memberOf`` (W3C ORG) in the same source graph, with its reason — an ODS record
 of an NHS trust in England, a body of kind trust, a GOV.UK title that names an NHS trust, or the
 ``owl:sameAs`` of such a record. Trusts outside England (ODS region W00, Wales) are listed as not members.
+
+The GMPP ingester decides itself which rows of different years are one project (by GMPP id, else by name
+and department) and which SRO names are one person (one department, or one project naming them in two);
+the report repeats those decisions with their reasons — matches, ambiguous names left apart, people with
+one name in different departments left apart — from the ingest report of the GMPP source (``portfolio``).
 """
 
 from __future__ import annotations
@@ -118,9 +123,11 @@ class Reconciliation:
     memberships: list[Match] = field(default_factory=list)  # org:memberOf the collective
     not_members: list[NotMember] = field(default_factory=list)
     collective: dict[str, str] | None = None  # the collective body, when the store holds it
+    portfolio: dict[str, list[Any]] = field(default_factory=dict)  # the GMPP ingester's matches (PORTFOLIO)
 
     def as_dict(self) -> dict[str, Any]:
         return {"records": self.records, "links": len(self.matches), "by_reason": _count(self.matches),
+                "portfolio": self.portfolio,
                 "matches": [asdict(m) for m in self.matches], "ambiguous": [asdict(a) for a in self.ambiguous],
                 "unmatched_identifiers": self.unmatched,
                 "collective": self.collective, "members": len(self.memberships),
@@ -159,6 +166,7 @@ class Reconciliation:
                               json.dumps([asdict(n) for n in self.not_members], sort_keys=True).encode())
         report = {"links": len(self.matches), "by_reason": _count(self.matches),
                   "ambiguous": len(self.ambiguous), "records": self.records,
+                  "portfolio": {k: len(v) for k, v in self.portfolio.items()},
                   "members": len(self.memberships), "membership_by_reason": _count(self.memberships),
                   "not_members": len(self.not_members)}
         return Prepared(KEY, "Reconciliation of curated and dataset records", "govkg reconcile", "reconcile",
@@ -326,7 +334,30 @@ def reconcile(store: Backend) -> Reconciliation:
         counts[rec.source] += 1
     result = Reconciliation(matches, _distinct(ambiguous), dict(sorted(counts.items())), unmatched)
     _members(result, NHS_TRUSTS, bodies, clusters, _source_of(bodies, "ods"), _source_of(bodies, "govuk"))
+    result.portfolio = portfolio(store)
     return result
+
+
+# ------------------------------------------------------------------------------------------- the portfolio
+# the GMPP ingest report's lists that say which rows are one project and which SRO names one person
+PORTFOLIO = {"matched_by_name": "GMPP rows without an id matched to a project of another year by name and department",
+             "ambiguous_names": "GMPP rows without an id that could be more than one project: not merged",
+             "sro_people_merged": "SROs named in several departments, one person because one project names them "
+                                  "in both",
+             "sro_same_name_not_merged": "SROs with the same name in different departments: not merged (no "
+                                         "project names them in both)"}
+
+
+def portfolio(store: Backend) -> dict[str, list[Any]]:
+    """The matching decisions of the GMPP sources in the store, from their ingest reports."""
+    out: dict[str, list[Any]] = {name: [] for name in PORTFOLIO}
+    for src in sorted(store.sources().values(), key=lambda s: s.key):
+        if src.ingester != "gmpp" or not src.report:
+            continue
+        report = json.loads(src.report)
+        for name in PORTFOLIO:
+            out[name] += [{**entry, "source": src.key} for entry in report.get(name, [])]
+    return out
 
 
 def _distinct(ambiguous: list[Ambiguity]) -> list[Ambiguity]:
@@ -523,6 +554,8 @@ def render(result: Reconciliation, *, full: bool) -> Iterable[str]:
               f"({_summary(data['membership_by_reason'])}); {len(result.not_members)} trusts not members"
     else:
         yield f"no membership links: the collective body id:body/{NHS_TRUSTS.key} is not in the store"
+    if any(result.portfolio.values()):
+        yield "GMPP: " + "; ".join(f"{len(v)} {_PORTFOLIO_SHORT[k]}" for k, v in result.portfolio.items())
     if not full:
         return
     yield ""
@@ -548,12 +581,37 @@ def render(result: Reconciliation, *, full: bool) -> Iterable[str]:
         for n in result.not_members:
             yield f"  {_who(n.subject)}"
             yield f"        because: {n.reason}: {n.detail}"
+    yield from _render_portfolio(result.portfolio)
     if result.unmatched:
         yield ""
         yield f"Identifiers not in the register ({len(result.unmatched)}):"
         for u in result.unmatched:
             which = "govuk-slug" if "govuk-slug" in u else "ods-code"
             yield f"  {_who(u)}: {which} {u[which]}"
+
+
+_PORTFOLIO_SHORT = {"matched_by_name": "rows matched across years by name", "ambiguous_names": "ambiguous names",
+                    "sro_people_merged": "SROs merged across departments",
+                    "sro_same_name_not_merged": "SRO names shared across departments, not merged"}
+
+
+def _render_portfolio(found: dict[str, list[Any]]) -> Iterable[str]:
+    for name, entries in found.items():
+        if not entries:
+            continue
+        yield ""
+        yield f"{PORTFOLIO[name]} ({len(entries)}):"
+        for e in entries:
+            if name == "sro_same_name_not_merged":
+                yield f"  {e['name']}: " + "; ".join(f"{p['person']} ({', '.join(p['departments'])}: "
+                                                      f"{', '.join(p['projects'])})" for p in e["people"])
+            elif name == "sro_people_merged":
+                yield f"  {e['name']} ({e['person']}, {', '.join(e['departments'])})"
+            else:
+                yield f"  {e['year']} {e['name']!r} ({e['department']}) at {e['at']}"
+                for c in e.get("candidates", []):
+                    yield f"        ?  {c['project']} ({', '.join(c['years'])})"
+            yield f"        because: {e['reason']}"
 
 
 def _who(rec: dict[str, str]) -> str:

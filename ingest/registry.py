@@ -34,10 +34,12 @@ MODULES = (
 
 @dataclass
 class Context:
-    """What an ingester may use: the store (to resolve names against it) and options from the command line."""
+    """What an ingester may use: the store (to resolve names against it) and options from the command line.
+    An ingester that claims a folder lists in ``not_read`` the files of it that it did not read, with why."""
 
     store: Backend
     options: dict[str, Any] = field(default_factory=dict)
+    not_read: list[tuple[str, str]] = field(default_factory=list)
 
 
 def ingesters() -> list[ModuleType]:

@@ -233,9 +233,11 @@ def test_changes_between_two_dates(data: GovernanceData) -> None:
     assert keys(c.added) == ["g3"]
     assert keys(c.removed) == ["z1"]
     assert sorted(keys(c.came_and_went)) == ["g2", "s6"]  # d2 is a step of the transfer, not listed again
-    assert c.unchanged == 3  # s3, o1, o2
-    assert [(t.source.accountability, t.target.accountability, t.target.start.year) for t in c.steps] == [
-        ("d1", "d2", 2010), ("d2", "d3", 2015)]
+    assert sorted(keys(c.unchanged)) == ["o1", "o2", "s3"]  # listed, not only counted
+    assert [(t.source.accountability, t.target.accountability, t.target.start.year, t.part) for t in c.steps] == [
+        ("d1", "d2", 2010, "transferred"), ("d2", "d3", 2015, "transferred")]
+    assert c.counts == {"unchanged": 3, "transferred": 1, "added": 1, "removed": 1, "came and went": 2,
+                        "hand-over steps": 2, "steps: transferred": 2}
     early = changes_between(data, date(1999, 1, 1), date(2001, 12, 31))
     assert [(t.source.accountability, t.target.accountability) for t in early.transferred] == [("s1", "s3")]
     assert keys(early.removed) == ["s2"]  # the board's role ended; its parent's is its own, not a transfer
@@ -330,6 +332,29 @@ def test_analyse_cli_prints_tables_and_json(planted_path: Path) -> None:
     assert changed.code == 0 and "Transferred (1)" in changed.out and "Removed (1)" in changed.out
     timeline_out = run_cli("analyse", "accountable", "strategy", store=planted_path)
     assert "more than one line in the same kind of role: 2006–2007" in timeline_out.out
+
+
+def test_a_change_report_adds_up_in_its_table_and_its_json(planted_path: Path) -> None:
+    out = run_cli("analyse", "changes", "2005", "2020", store=planted_path).out
+    assert out.splitlines()[0] == ("Changes from 2005-01-01 to 2020-12-31 (transfer window 366 days): 3 unchanged, "
+                                   "1 transferred, 1 added, 1 removed, 2 came and went; 2 hand-over step(s) "
+                                   "(2 transferred)")
+    for heading in ("Transferred (1)", "Added (1)", "Removed (1)", "Came and went (2)", "Unchanged (3)",
+                    "Hand-over steps between the two dates (2)"):
+        assert heading in out
+    data = json.loads(run_cli("analyse", "changes", "2005", "2020", "--json", store=planted_path).out)
+    assert sorted(e["accountability"] for e in data["unchanged"]) == ["o1", "o2", "s3"]
+    assert all(data["counts"][part] == len(data[part]) for part in ("unchanged", "added", "removed"))
+    assert data["counts"]["came and went"] == len(data["came_and_went"])
+    assert data["counts"]["hand-over steps"] == len(data["steps"]) == 2
+
+
+def test_a_reversed_period_is_swapped_with_a_note(planted_path: Path) -> None:
+    swapped = run_cli("analyse", "changes", "2020", "2005", store=planted_path).out
+    assert "note: the dates were given latest first: compared 2005-01-01 with 2020-12-31" in swapped
+    assert swapped.splitlines()[0].startswith("Changes from 2005-01-01 to 2020-12-31")
+    assert changes_between(GovernanceData(), date(2020, 1, 1), date(2005, 1, 1)).note.startswith(
+        "the second date came first")
 
 
 def test_analyse_cli_exports_the_network_and_reports_bad_input(planted_path: Path, tmp_path: Path) -> None:

@@ -124,6 +124,30 @@ def test_difference_between_two_dates_lists_the_hscic_transfer(app_env: Path) ->
     assert row["from"] == "Health and Social Care Information Centre" and row["to"] == "NHS Digital"
 
 
+def test_opened_on_an_early_day_the_comparison_runs_forwards_to_it(app_env: Path) -> None:
+    at = open_view("accountability", date="2013-04-01")
+    assert "From 2008-04-01 to 2013-04-01:" in texts(at) and not at.info
+    assert at.query_params["from"] == "2008-04-01"
+
+
+def test_a_reversed_period_is_swapped_with_a_note_and_counts_are_rows(app_env: Path) -> None:
+    at = open_view("accountability", date="2020-06-01", **{"from": "2023-01-01"})
+    assert "the dates were swapped" in at.info[0].value and "compared 2020-06-01 with 2023-01-01" in at.info[0].value
+    at.segmented_control(key="acc.change").set_value("unchanged").run()
+    unchanged = frame(at, "scope", "holder", "kind", "start", "end")
+    assert f"{len(unchanged)} unchanged" in texts(at) and len(unchanged) > 0
+
+
+def test_every_table_of_the_accountability_view_downloads_as_csv(app_env: Path) -> None:
+    at = open_view("accountability", date="2020-06-01", **{"from": "2015-01-01"})
+    buttons = at.get("download_button")
+    tables = [d for d in [*at.dataframe, *at.table] if len(d.value)]
+    assert len(buttons) >= len(tables) + 1  # and the matrix's cells
+    sros = frame(at, "project", "SRO", "from", "to")
+    assert "Sir David Nicholson" in set(sros["SRO"])  # the curated SROs of NPfIT
+    assert "sources" in sros.columns and all(sros["sources"])
+
+
 # ------------------------------------------------------------------------------------------------ lessons
 def test_lesson_search_finds_lessons_and_shows_sources_similar_lessons_and_themes(app_env: Path) -> None:
     at = open_view("lessons", q="suppliers left their contracts")

@@ -129,10 +129,33 @@ def test_canned_query_parameters_are_bound_and_checked(server: EndpointServer, d
 def test_entities_and_their_errors_match_their_schemas(server: EndpointServer, document: dict[str, Any]) -> None:
     nhsx = check(document, "/api/entity", *get(server, "/api/entity", ref="NHSX"))
     assert nhsx["iri"] == "https://w3id.org/govkg/id/body/nhsx" and "gk:Body" in nhsx["types"]
+    assert nhsx["referents"] == [] and any(a["kind"] == "responsible" for a in nhsx["accountabilities"])
+    assert all(p["sources"] == ["curated-bodies"] for p in nhsx["properties"] if p["predicate"] == "rdfs:label")
     status, body, ctype = get(server, "/api/entity", ref="no such body anywhere")
     assert status == 404 and check(document, "/api/entity", status, body, ctype)["ok"] is False
     status, body, ctype = get(server, "/api/entity")
     assert status == 400 and "ref" in check(document, "/api/entity", status, body, ctype)["error"]
+
+
+def test_analyses_match_their_schema_and_check_their_parameters(server: EndpointServer,
+                                                               document: dict[str, Any]) -> None:
+    sros = check(document, "/api/analyse/{name}", *get(server, "/api/analyse/sro-turnover", department="dh"))
+    assert sros["params"] == {"department": "dh"} and sros["result"]["department"] == "Department of Health"
+    assert {p["project"] for p in sros["result"]["projects"]} >= {"Senior responsible ownership of NPfIT"}
+    changes = check(document, "/api/analyse/{name}", *get(server, "/api/analyse/changes", **{"from": "2020",
+                                                                                              "to": "2012"}))
+    result = changes["result"]
+    assert "latest first" in result["note"] and result["start"] == "2012-01-01" and result["end"] == "2020-12-31"
+    assert result["counts"]["unchanged"] == len(result["unchanged"]) > 0
+    assert result["counts"]["hand-over steps"] == len(result["steps"])
+    for params, status, text in (({"dept": "dh"}, 400, "has no parameter 'dept'"),
+                                 ({"department": "Ministry of Magic"}, 404, "no department"),
+                                 ({"to": "2020"}, 400, "from and to are required")):
+        name = "changes" if "to" in params else "sro-turnover"
+        answer = check(document, "/api/analyse/{name}", *get(server, f"/api/analyse/{name}", **params))
+        assert answer["status"] == status and text in answer["error"], answer
+    status, body, ctype = get(server, "/api/analyse/no-such-analysis")
+    assert status == 404 and "known: sro-turnover" in check(document, "/api/analyse/{name}", status, body, ctype)["hint"]
 
 
 def test_search_checks_its_parameters_before_it_runs(server: EndpointServer, document: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from explorer.context import Explorer
 from explorer.widgets import show_error, table
 from graph.errors import NotFoundError
 from graph.views.body import body_choices, body_profile
+from graph.views.tables import csv_bytes
 
 DEFAULT = "nhs-digital"
 BODY_LINK = {"ref": ("body", "body", "open")}
@@ -25,7 +26,7 @@ def render(ctx: Explorer) -> None:
         st.title("Bodies")
         show_error(exc)
         profile = None
-    st.session_state["body.pick"] = profile.ref if profile else None  # the URL decides
+    st.session_state["body.pick"] = profile.ref if profile and profile.ref in choices else None  # the URL decides
     st.selectbox("Body", list(choices), format_func=choices.__getitem__, key="body.pick", on_change=_picked,
                  placeholder="pick a body", width=420)
     if profile is None:
@@ -44,6 +45,11 @@ def render(ctx: Explorer) -> None:
         st.write(profile.description)
     st.markdown(f"[Provenance]({state.link('provenance', fact=profile.ref)}) · "
                 f"[Neighbourhood in the graph]({state.link('graph', node=profile.ref)})")
+    if profile.linked:
+        with st.expander(f"One body, {len(profile.linked)} records from different sources"):
+            st.caption("Reconciliation linked these records as the same body (owl:sameAs); this page shows what "
+                       "all of them say.")
+            table(profile.linked, links={"ref": ("provenance", "fact", "record")}, key="body.linked")
 
     st.subheader("Lineage")
     steps = [{"side": "before", **p} for p in reversed(profile.predecessors)] + [
@@ -63,6 +69,10 @@ def render(ctx: Explorer) -> None:
         st.altair_chart(charts.spans(profile.accountabilities, y="scope", colour="kind"), width="stretch")
     table(profile.accountabilities, hide=("until", "ongoing", "scope ref"),
           empty="No accountabilities recorded for this body, its posts or their holders.", key="body.accountabilities")
+    if profile.accountabilities:
+        st.download_button("Download as CSV", csv_bytes(profile.accountabilities, hide=("until", "ongoing")),
+                           file_name=f"govkg-{profile.ref.replace('/', '-')}-accountabilities.csv", mime="text/csv",
+                           key="body.accountabilities.csv")
 
     st.subheader("Recommendations to it and to its predecessors")
     table(profile.recommendations, empty="No recommendations addressed to it or its predecessors.",

@@ -39,6 +39,20 @@ def render(ctx: Explorer) -> None:
     if "gk:Body" in found.types:
         links.insert(0, f"[body page]({state.link('body', body=found.ref.removeprefix('body/'))})")
     st.markdown(" · ".join(links))
+    if found.linked:
+        st.markdown(f"#### One thing, {len(found.linked)} linked records")
+        st.caption("Reconciliation linked these records of different sources as the same thing; what they say "
+                   "is shown together below, each statement with the sources that make it.")
+        table(found.linked, links={"ref": ("provenance", "fact", "open")}, key="prov.linked")
+    if found.also_named:
+        st.caption("Also named so: " + ", ".join(f"[{o['record']}]({state.link('provenance', fact=o['ref'])}) "
+                                                 f"({o['kinds']})" for o in found.also_named))
+    if found.reports:
+        st.markdown("#### Ratings and whole-life cost by year (Government Major Projects Portfolio)")
+        table(found.reports, links={"ref": ("provenance", "fact", "report")}, key="prov.reports")
+    if found.accountabilities:
+        st.markdown("#### Accountabilities")
+        table(found.accountabilities, links={"ref": ("provenance", "fact", "open")}, key="prov.accountabilities")
 
     st.markdown("#### Source documents")
     if found.documents:

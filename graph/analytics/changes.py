@@ -15,12 +15,18 @@ when there is one, is preferred to a same-scope match.
 
 Between two dates, a transfer is a chain of such steps from an accountability in force on the first date to
 one in force on the second, so HSCIC (2015) → NHS Digital → NHS England (2024) is one transfer with two steps.
+
+The report adds up: every accountability in force on either date, or in between, is in exactly one of
+*unchanged* (in force on both), *transferred* (the start of a chain), *removed*, *added* or *came and went*
+(the steps inside a chain are counted in it, not again); and every hand-over step between the two dates says
+which of those it joins (``Transfer.part``), so steps outside the transfers — from something that came and went
+to something added, say — are accounted for too. A period given latest date first is swapped, with a note.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from graph.analytics.data import Accountability, GovernanceData, LineageStep, SourceRef
@@ -42,6 +48,7 @@ class Transfer:
     days_between: int  # from the day after source ended to the day target began; negative when they overlap
     lineage_date: date | None = None
     lineage_sources: tuple[SourceRef, ...] = ()
+    part: str = ""  # between two dates: "transferred", or what it joins ("came and went → added")
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,18 @@ class Changes:
     transferred: list[TransferChain] = field(default_factory=list)
     came_and_went: list[Evidence] = field(default_factory=list)  # began after start and ended before end
     steps: list[Transfer] = field(default_factory=list)  # every transfer step taken between the two dates
-    unchanged: int = 0
+    unchanged: list[Evidence] = field(default_factory=list)  # in force on both dates
+    note: str = ""  # how the period was read (a reversed period is swapped)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per part; the steps split by what they join."""
+        parts: dict[str, int] = {}
+        for t in self.steps:
+            parts[t.part] = parts.get(t.part, 0) + 1
+        return {"unchanged": len(self.unchanged), "transferred": len(self.transferred), "added": len(self.added),
+                "removed": len(self.removed), "came and went": len(self.came_and_went),
+                "hand-over steps": len(self.steps), **{f"steps: {k}": v for k, v in sorted(parts.items())}}
 
 
 def transfers(data: GovernanceData, *, window_days: int = DEFAULT_WINDOW_DAYS,
@@ -154,17 +172,22 @@ def transfer_paths(data: GovernanceData, source: Accountability, arrive: date, s
 
 
 def changes_between(data: GovernanceData, start: date, end: date, *, window_days: int = DEFAULT_WINDOW_DAYS,
-            scope: str | None = None) -> Changes:
-    """The accountabilities added, removed and transferred between ``start`` and ``end`` (optionally one scope)."""
+                    scope: str | None = None) -> Changes:
+    """The accountabilities added, removed and transferred between ``start`` and ``end`` (optionally one scope);
+    the dates given the wrong way round are swapped, and ``note`` says so."""
+    note = ""
     if end < start:
         start, end = end, start
+        note = f"the second date came first: compared {start.isoformat()} with {end.isoformat()}"
     steps = transfers(data, window_days=window_days)
     accs = [a for a in data.accountabilities if scope is None or a.scope == scope]
     before = {a.iri for a in accs if a.in_force(start)}
     after = {a.iri for a in accs if a.in_force(end)}
-    out = Changes(start, end, window_days, unchanged=len(before & after))
+    out = Changes(start, end, window_days, note=note,
+                  unchanged=[evidence(data, a) for a in accs if a.iri in before & after])
     arrived: set[str] = set()
     passed: set[str] = set()
+    chained: set[tuple[str, str]] = set()
     for a in accs:
         if a.iri in before and a.iri not in after:
             paths = transfer_paths(data, a, end, steps)
@@ -172,6 +195,7 @@ def changes_between(data: GovernanceData, start: date, end: date, *, window_days
                 out.transferred.append(TransferChain(evidence(data, a), evidence(data, b), path))
                 arrived.add(b.iri)
                 passed.update(t.target.iri for t in path[:-1])
+                chained.update((t.source.iri, t.target.iri) for t in path)
             if not paths:
                 out.removed.append(evidence(data, a))
     for a in accs:
@@ -179,6 +203,26 @@ def changes_between(data: GovernanceData, start: date, end: date, *, window_days
             out.came_and_went.append(evidence(data, a))
     out.added = [evidence(data, a) for a in accs if a.iri in after and a.iri not in before and a.iri not in arrived]
     in_scope = {a.iri for a in accs}
-    out.steps = [t for t in steps if start < t.target.start <= end and in_scope & {t.source.iri, t.target.iri}]
+    part_of = _parts(out, before, after)
+    out.steps = [replace(t, part="transferred" if (t.source.iri, t.target.iri) in chained else
+                         f"{part_of.get(t.source.iri, 'outside the period')} → "
+                         f"{part_of.get(t.target.iri, 'outside the period')}")
+                 for t in steps if start < t.target.start <= end and in_scope & {t.source.iri, t.target.iri}]
     out.transferred.sort(key=lambda c: (c.target.start, c.source.accountability, c.target.accountability))
+    return out
+
+
+def _parts(c: Changes, before: set[str], after: set[str]) -> dict[str, str]:
+    """Which part of the report each accountability is in."""
+    out = {e.iri: "unchanged" for e in c.unchanged}
+    out.update({e.iri: "added" for e in c.added})
+    out.update({e.iri: "removed" for e in c.removed})
+    out.update({e.iri: "came and went" for e in c.came_and_went})
+    for chain in c.transferred:
+        out[chain.source.iri] = "transferred"
+        out.update({t.target.iri: "transferred" for t in chain.steps})
+    for iri in before - set(out):
+        out[iri] = "in force on the first date"
+    for iri in after - set(out):
+        out[iri] = "in force on the second date"
     return out

@@ -5,6 +5,11 @@ posts and tenures, lessons, recommendations, targets, initiatives, scopes and so
 the classes below, and the notations of concepts), so each analysis is ordinary Python over small lists and
 can be tested on graphs built in code. Dates are :class:`datetime.date`; a record's sources are source keys
 (``nao11``), looked up in :attr:`GovernanceData.sources` for titles and URLs.
+
+Records that reconciliation linked as the same thing (``owl:sameAs``, ``gk:sameInitiativeAs``) count as one:
+:meth:`GovernanceData.canonical` names the record that stands for them (one cited by a curated source before one
+from a dataset, then the one named most), posts and accountabilities point at it, and scopes whose initiatives
+are one thing are one scope (a curated programme's one scope and the scope of its GMPP project).
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ class SourceRef:
     title: str = ""
     url: str = ""
     date: str = ""
+    kind: str = ""  # gk:sourceKind: report, dataset, …
 
 
 @dataclass(frozen=True)
@@ -222,7 +228,11 @@ class GovernanceData:
     sources: dict[str, SourceRef] = field(default_factory=dict)  # by key
     labels: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # IRI → key
+    same: dict[str, str] = field(default_factory=dict)  # a record linked as the same thing → the one standing for it
+    scope_initiatives: dict[str, str] = field(default_factory=dict)  # scope → the initiative it concerns
     _abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _groups: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _grouped: int = field(default=0, repr=False)  # len(same) when _groups was built
 
     # ------------------------------------------------------------------------------------------ lookups
     def label(self, iri: str | None) -> str:
@@ -234,6 +244,20 @@ class GovernanceData:
         if not iri:
             return ""
         return self.keys.get(iri) or iri.rsplit("/", 1)[-1]
+
+    def canonical(self, iri: str) -> str:
+        """The record that stands for every record linked to ``iri`` as the same thing (``iri`` if none is)."""
+        return self.same.get(iri, iri)
+
+    def linked(self, iri: str) -> set[str]:
+        """``iri`` and every record linked to it as the same thing."""
+        if self._grouped != len(self.same):
+            groups: dict[str, set[str]] = {}
+            for other, top in self.same.items():
+                groups.setdefault(top, {top}).add(other)
+            self._groups = {m: g for g in groups.values() for m in g}
+            self._grouped = len(self.same)
+        return set(self._groups.get(iri, {iri}))
 
     def source_refs(self, keys: tuple[str, ...] | list[str]) -> list[SourceRef]:
         return [self.sources.get(k, SourceRef(k)) for k in keys]
@@ -285,15 +309,19 @@ class GovernanceData:
             if r["o"] not in values_of:
                 values_of.append(r["o"])
         notations = {r["c"]: str(r["n"]) for r in store.select("SELECT ?c ?n WHERE { ?c skos:notation ?n }")}
-        return _Builder(kinds, props, notations).build()
+        same = [(r["a"], r["b"]) for r in store.select(
+            "SELECT ?a ?b WHERE { { ?a owl:sameAs ?b } UNION { ?a gk:sameInitiativeAs ?b } FILTER(isIRI(?b)) }")]
+        return _Builder(kinds, props, notations, same).build()
 
 
 class _Builder:
     def __init__(self, kinds: dict[str, str], props: dict[str, dict[str, list[Any]]],
-                 notations: dict[str, str]) -> None:
+                 notations: dict[str, str], same: list[tuple[str, str]] | None = None) -> None:
         self.kinds = kinds
         self.props = props
         self.notations = notations
+        self.same_pairs = same or []
+        self.scope_of: dict[str, str] = {}  # a scope → the scope that stands for it (one initiative, one scope)
         self.data = GovernanceData()
 
     def one(self, s: str, p: str) -> Any:
@@ -329,20 +357,25 @@ class _Builder:
             by_kind[kind].append(s)
         for s in by_kind["source"]:
             d.sources[d.key(s)] = SourceRef(d.key(s), self.text(s, DCT + "title"), self.text(s, GK + "url"),
-                                            self.text(s, DCT + "issued"))
+                                            self.text(s, DCT + "issued"), self.text(s, GK + "sourceKind"))
         for s in by_kind["scope"]:
             d.scopes[s] = d.label(s)
+            if (initiative := self.one(s, GK + "initiative")) is not None:
+                d.scope_initiatives[s] = initiative
+        self._same()
         for s in by_kind["theme"]:
             if (up := self.one(s, SKOS + "broader")) is not None:
                 d.broader[s] = up
         for s in by_kind["body"]:
+            parent = self.one(s, GK + "parent")
             d.bodies[s] = Body(s, d.key(s), d.label(s), self.concept(s, GK + "bodyKind"),
                                _date(self.one(s, GK + "startDate")), _date(self.one(s, GK + "endDate")),
-                               self.one(s, GK + "parent"), self.cited(s))
+                               d.canonical(parent) if parent else None, self.cited(s))
             d._abbreviations[s] = tuple(str(a).lower() for a in (*self.many(s, GK + "abbreviation"),
                                                                   *self.many(s, SKOS + "altLabel")))
         for s in by_kind["post"]:
-            d.posts[s] = self.one(s, ORG + "postIn")
+            body = self.one(s, ORG + "postIn")
+            d.posts[s] = d.canonical(body) if body else None
         d.people.update(by_kind["person"])
         for s in by_kind["tenure"]:
             post, person = self.one(s, GK + "post"), self.one(s, GK + "person")
@@ -366,11 +399,54 @@ class _Builder:
             if not holder or not scope or started is None:
                 continue
             self.data.accountabilities.append(Accountability(
-                s, self.data.key(s), holder, scope, self.concept(s, GK + "accountabilityKind"), started,
+                s, self.data.key(s), self.data.canonical(holder), self.scope_of.get(scope, scope),
+                self.concept(s, GK + "accountabilityKind"), started,
                 _date(self.one(s, GK + "endDate")), self.cited(s), self.text(s, GK + "certainty"),
                 self.text(s, DCT + "description"), self.text(s, GK + "startPrecision") or "day",
                 self.text(s, GK + "endPrecision") or "day"))
         self.data.accountabilities.sort(key=lambda a: (a.start, a.key))
+
+    def _same(self) -> None:
+        """Records linked as the same thing → the one that stands for them; scopes of one initiative → one."""
+        d = self.data
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for a, b in self.same_pairs:
+            parent.setdefault(a, a)
+            parent.setdefault(b, b)
+            parent[find(a)] = find(b)
+        clusters: dict[str, list[str]] = defaultdict(list)
+        for x in parent:
+            clusters[find(x)].append(x)
+        named: dict[str, int] = defaultdict(int)
+        for values in self.props.values():
+            for objects in values.values():
+                for o in objects:
+                    if isinstance(o, str):
+                        named[o] += 1
+        for members in clusters.values():
+            top = min(members, key=lambda m: (self._from_datasets(m), -named[m], m))
+            d.same.update({m: top for m in members if m != top})
+        by_initiative: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for scope, initiative in d.scope_initiatives.items():
+            by_initiative[d.canonical(initiative)][initiative].append(scope)
+        for records in by_initiative.values():  # one scope per record of one thing: one scope
+            if len(records) < 2 or any(len(scopes) > 1 for scopes in records.values()):
+                continue  # (several scopes of one programme are different duties: kept apart)
+            scopes = [s for (s,) in records.values()]
+            top = min(scopes, key=lambda s: (self._from_datasets(s), s))
+            self.scope_of.update({s: top for s in scopes if s != top})
+        d.same.update(self.scope_of)
+
+    def _from_datasets(self, iri: str) -> bool:
+        """Whether every source a record cites is a dataset (a curated record is cited to documents)."""
+        kinds = {self.text(src, GK + "sourceKind") for src in self.props[iri].get(PROV + "wasDerivedFrom", [])}
+        return bool(kinds) and kinds <= {"dataset"}
 
     def _texts(self, by_kind: dict[str, list[str]]) -> None:
         d = self.data

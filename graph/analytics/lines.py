@@ -2,7 +2,8 @@
 
 accountability-overlaps.rq treats a post and the body it is in, a unit and its parent body, and a person and
 a post they held as one line, one step at a time. Here the same steps are followed upwards as far as they
-go (person → post → body → parent → …), and a body and the body it was *renamed* to count as one: a rename
+go (person → post → body → parent → …), records linked as the same body (``owl:sameAs``) are one, and a body
+and the body it was *renamed* to count as one: a rename
 is the same organisation under a new name, and the data records parents under their current names (the
 National Information Board's parent is the Department of Health and Social Care, also for 2014–2017, when
 it was called the Department of Health). Siblings — two units of one parent, two posts in one body — are
@@ -41,10 +42,11 @@ class Lines:
         self.up = cache(self._up_closure)
 
     def same_body(self, iri: str) -> set[str]:
-        """``iri`` and every body it was renamed from or to."""
+        """``iri``, the records linked to it as the same body, and every body it was renamed from or to."""
         seen, todo = {iri}, [iri]
         while todo:
-            for other in self._renamed.get(todo.pop(), ()):
+            node = todo.pop()
+            for other in self._renamed.get(node, set()) | (self.data.linked(node) if self.data.same else set()):
                 if other not in seen:
                     seen.add(other)
                     todo.append(other)

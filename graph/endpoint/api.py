@@ -1,4 +1,4 @@
-"""The JSON API for other tools: health, sources, canned queries, entities, search.
+"""The JSON API for other tools: health, sources, canned queries, entities, analyses, search.
 
 Each handler takes the server's :class:`App` and the request's query-string parameters and returns a
 :class:`Reply`; anything that reads the graph runs in a query worker, under the timeout.
@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from graph.backends import WriterGuard, location
-from graph.endpoint.jobs import EntityJob, Reply, RowsJob, SearchJob, SourcesJob, error_reply, json_reply
+from graph.endpoint import analysis
+from graph.endpoint.jobs import (
+    AnalysisJob,
+    EntityJob,
+    Reply,
+    RowsJob,
+    SearchJob,
+    SourcesJob,
+    error_reply,
+    json_reply,
+)
 from graph.endpoint.openapi import openapi
 from graph.endpoint.workers import WorkerPool
 from graph.errors import QueryError, StoreError
@@ -129,6 +139,13 @@ def entity(app: App, params: Params) -> Reply:
     ref = _one(params, "ref", required=True)
     assert ref is not None
     return app.pool.run(EntityJob(ref), app.timeout)
+
+
+def analyse(app: App, name: str, params: Params) -> Reply:
+    if name not in analysis.ANALYSES:
+        return error_reply(404, f"no analysis {name!r}", hint=f"known: {', '.join(analysis.ANALYSES)}")
+    values = analysis.checked(name, params)
+    return app.pool.run(AnalysisJob(name, tuple(sorted(values.items()))), app.timeout)
 
 
 def search(app: App, params: Params) -> Reply:

@@ -23,6 +23,7 @@ from graph.backends import Backend, open_backend
 from graph.backends.types import export_prefixes, py_value
 from graph.endpoint import formats
 from graph.endpoint.jobs import (
+    AnalysisJob,
     EntityJob,
     Job,
     PingJob,
@@ -87,6 +88,7 @@ class WorkerState:
     store: Backend
     settings: Settings
     searcher: Any = None
+    governance: Any = None  # the analytics' records, read on the first analysis (a worker sees one version)
     stamp: str = ""
     checked: float = 0.0
 
@@ -113,7 +115,7 @@ class WorkerState:
         if stamp != self.stamp:
             self.store.close()
             self.store = open_backend(self.settings, read_only=True)
-            self.stamp, self.searcher = stamp, None
+            self.stamp, self.searcher, self.governance = stamp, None, None
 
     def close(self) -> None:
         self.store.close()
@@ -131,6 +133,8 @@ def handle(job: Job, state: WorkerState) -> Reply:
             from graph.entity import entity
 
             return json_reply(entity(state.store, job.ref).as_dict())
+        if isinstance(job, AnalysisJob):
+            return run_analysis(job, state)
         if isinstance(job, SearchJob):
             return run_search(job, state)
         if isinstance(job, UpdateJob):
@@ -251,6 +255,16 @@ def run_search(job: SearchJob, state: WorkerState) -> Reply:
         raise
     data = result.as_dict() if hasattr(result, "as_dict") else result
     return json_reply(data)
+
+
+def run_analysis(job: AnalysisJob, state: WorkerState) -> Reply:
+    from graph.analytics.data import GovernanceData
+    from graph.endpoint.analysis import run
+
+    if state.governance is None:
+        state.governance = GovernanceData.load(state.store)
+    return json_reply({"analysis": job.name, "params": dict(job.params),
+                       "result": run(job.name, dict(job.params), state.governance)})
 
 
 def run_update(job: UpdateJob, state: WorkerState) -> Reply:

@@ -49,6 +49,14 @@ class EntityJob:
 
 
 @dataclass(frozen=True)
+class AnalysisJob:
+    """One analysis of graph/analytics (graph/endpoint/analysis.py) with its checked parameters."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class SearchJob:
     q: str
     k: int
@@ -74,7 +82,7 @@ class PingJob:
     pass
 
 
-Job = SparqlJob | RowsJob | EntityJob | SearchJob | UpdateJob | SourcesJob | PingJob
+Job = SparqlJob | RowsJob | EntityJob | AnalysisJob | SearchJob | UpdateJob | SourcesJob | PingJob
 
 
 def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:

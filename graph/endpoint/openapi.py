@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.endpoint import formats
+from graph.endpoint.analysis import ANALYSES
 from graph.queries import CannedQuery
 
 VERSION = "1.0.0"
@@ -29,6 +30,8 @@ def _error(description: str) -> dict[str, Any]:
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 VALUE = {"type": ["string", "number", "integer", "boolean", "null"]}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+STATED = {"records": STRINGS, "sources": STRINGS}  # which merged records, and which ingested sources, state a fact
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -80,25 +83,49 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Entity": {
+        "description": "One thing with the records linked to it as the same thing (owl:sameAs, gk:sameInitiativeAs) "
+                       "merged in: each fact lists the records and sources that state it.",
         "type": "object",
-        "required": ["iri", "label", "types", "properties", "outgoing", "incoming", "sources", "graphs"],
+        "required": ["iri", "label", "types", "properties", "outgoing", "incoming", "sources", "graphs",
+                     "referents", "also_named", "reports", "accountabilities"],
         "properties": {
             "iri": {"type": "string"}, "label": {"type": "string"},
             "types": {"type": "array", "items": {"type": "string"}},
             "properties": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "value"],
-                "properties": {"predicate": {"type": "string"}, "value": VALUE}}},
+                "type": "object", "required": ["predicate", "value", "records", "sources"],
+                "properties": {"predicate": {"type": "string"}, "value": VALUE, **STATED}}},
             "outgoing": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "target", "label"],
+                "type": "object", "required": ["predicate", "target", "label", "records", "sources"],
                 "properties": {"predicate": {"type": "string"}, "target": {"type": "string"},
-                               "label": {"type": "string"}}}},
+                               "label": {"type": "string"}, **STATED}}},
             "incoming": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "source", "label"],
+                "type": "object", "required": ["predicate", "source", "label", "records", "sources"],
                 "properties": {"predicate": {"type": "string"}, "source": {"type": "string"},
-                               "label": {"type": "string"}}}},
+                               "label": {"type": "string"}, **STATED}}},
             "sources": {"type": "array", "items": {"type": "object", "additionalProperties": VALUE}},
             "graphs": {"type": "array", "items": {"type": "string"}},
+            "referents": {"type": "array", "description": "the linked records (empty for a record linked to none)",
+                          "items": {"type": "object", "required": ["iri", "label", "types", "sources", "link"],
+                                    "properties": {"iri": {"type": "string"}, "label": {"type": "string"},
+                                                   "types": STRINGS, "sources": STRINGS,
+                                                   "link": {"type": "string"}}}},
+            "also_named": {"type": "array", "description": "other things the name matches, not opened",
+                           "items": {"type": "object", "required": ["iri", "label", "types"],
+                                     "properties": {"iri": {"type": "string"}, "label": {"type": "string"},
+                                                    "types": STRINGS}}},
+            "reports": {"type": "array", "description": "a major project's ratings and whole-life cost by year",
+                        "items": {"type": "object", "additionalProperties": VALUE}},
+            "accountabilities": {"type": "array", "description": "held by it, by its posts and their holders, or "
+                                                                 "for it or its scope",
+                                 "items": {"type": "object", "additionalProperties": True}},
         },
+    },
+    "Analysis": {
+        "type": "object", "required": ["analysis", "params", "result"],
+        "description": "an analysis of graph/analytics as plain JSON: the same data as `govkg analyse NAME --json`",
+        "properties": {"analysis": {"type": "string"}, "params": {"type": "object",
+                                                                   "additionalProperties": {"type": "string"}},
+                       "result": {"type": "object"}},
     },
     "SearchResult": {
         "type": "object", "required": ["query", "hits"],
@@ -211,12 +238,26 @@ def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
                               "404": _error("no canned query of that name"),
                               "503": _error("stopped at the timeout")}}},
             "/api/entity": {"get": {
-                "summary": "everything about one entity: properties, links in and out, sources",
+                "summary": "everything about one thing, its linked records merged in: properties, links in and "
+                           "out, sources, ratings by year, accountabilities; other things of the name are listed",
                 "operationId": "entity",
                 "parameters": [{"name": "ref", "in": "query", "required": True, "schema": {"type": "string"},
                                 "description": "a key (nhs-digital), kind/key, label or IRI"}],
                 "responses": {"200": _json("Entity", "the entity"), "400": _error("no ref"),
-                              "404": _error("no entity, or several, of that name")}}},
+                              "404": _error("no entity of that name")}}},
+            "/api/analyse/{name}": {"get": {
+                "summary": "run a governance analysis; its parameters are query-string parameters",
+                "operationId": "analyse",
+                "description": "; ".join(f"{a.name}: {a.summary}" for a in ANALYSES.values()),
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": sorted(ANALYSES)}}]
+                + [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},
+                    "description": "; ".join(f"{a.name}: {a.params[n]}" for a in ANALYSES.values() if n in a.params)}
+                   for n in sorted({n for a in ANALYSES.values() for n in a.params})],
+                "responses": {"200": _json("Analysis", "the result"),
+                              "400": _error("an unknown parameter or a bad value"),
+                              "404": _error("no analysis of that name, or no department, scope of that name"),
+                              "503": _error("stopped at the timeout")}}},
             "/api/search": {"get": {
                 "summary": "semantic search over lessons, findings, recommendations, targets and figures",
                 "operationId": "search",

@@ -38,7 +38,8 @@ PREFLIGHT = {
     "Access-Control-Max-Age": "86400",
 }
 
-# (method, path template) → handler; /api/queries/{name} is matched by prefix. The OpenAPI test checks these.
+# (method, path template) → handler; /api/queries/{name} and /api/analyse/{name} are matched by prefix. The
+# OpenAPI test checks these.
 Handler = Callable[[api.App, dict[str, list[str]]], Reply]
 API_ROUTES: dict[str, Handler] = {
     "/api/health": lambda app, _p: api.health(app),
@@ -48,8 +49,8 @@ API_ROUTES: dict[str, Handler] = {
     "/api/search": api.search,
     "/api/openapi.json": lambda app, _p: api.document(app),
 }
-ROUTES = [("GET", "/"), ("GET", "/sparql"), ("POST", "/sparql"), ("GET", "/api/queries/{name}")] + [
-    ("GET", path) for path in API_ROUTES]
+ROUTES = [("GET", "/"), ("GET", "/sparql"), ("POST", "/sparql"), ("GET", "/api/queries/{name}"),
+          ("GET", "/api/analyse/{name}")] + [("GET", path) for path in API_ROUTES]
 
 
 def route(app: api.App, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
@@ -69,6 +70,8 @@ def route(app: api.App, method: str, target: str, headers: dict[str, str], body:
         return API_ROUTES[path](app, params)
     if path.startswith("/api/queries/"):
         return api.run_query(app, unquote(path.removeprefix("/api/queries/")), params)
+    if path.startswith("/api/analyse/"):
+        return api.analyse(app, unquote(path.removeprefix("/api/analyse/")), params)
     return error_reply(404, f"nothing at {path}", hint="see / for the query page, /api/openapi.json for the API")
 
 

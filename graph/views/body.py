@@ -1,6 +1,10 @@
 """A body's page: what it is, its lineage (predecessors, successors, parents), its accountabilities over time,
 the recommendations addressed to it and to its predecessors, its mentions in documents and the major-project
-ratings of the projects it leads."""
+ratings of the projects it leads.
+
+A body that reconciliation linked to records of other sources (owl:sameAs: the curated Department of Health
+and Social Care, its GOV.UK record, the GMPP department) is one page: the records are listed, and its
+accountabilities are those of all of them (the SROs of the department's major projects among them)."""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ class BodyProfile:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    linked: list[dict[str, Any]] = field(default_factory=list)  # the records of other sources merged into it
 
     @property
     def lifespan(self) -> str:
@@ -41,8 +46,9 @@ class BodyProfile:
 
 
 def body_choices(data: GovernanceData) -> dict[str, str]:
-    """``body/key`` → label, for a picker, ordered by label."""
-    return {ref_of(b.iri): b.label for b in sorted(data.bodies.values(), key=lambda b: b.label.lower())}
+    """``body/key`` → label, for a picker, ordered by label: one entry per body, whatever records it has."""
+    return {ref_of(b.iri): b.label for b in sorted(data.bodies.values(), key=lambda b: b.label.lower())
+            if data.canonical(b.iri) == b.iri}
 
 
 def find_body(data: GovernanceData, ref: str) -> Body:
@@ -94,9 +100,10 @@ def body_profile(store: Backend, data: GovernanceData, ref: str, *, today: date 
     """Everything the body page shows; NotFoundError for an unknown body."""
     today = today or date.today()
     body = find_body(data, ref)
+    body = data.bodies.get(data.canonical(body.iri), body)  # a linked record opens the body it is one with
     iri = body.iri
-    info = store.select(f"""SELECT ?d ?a WHERE {{ OPTIONAL {{ <{iri}> dcterms:description ?d }}
-                            OPTIONAL {{ <{iri}> gk:abbreviation ?a }} }}""")
+    info = store.select(f"""SELECT ?d ?a WHERE {{ VALUES ?b {{ {' '.join(f'<{b}>' for b in data.linked(iri))} }}
+                            OPTIONAL {{ ?b dcterms:description ?d }} OPTIONAL {{ ?b gk:abbreviation ?a }} }}""")
     profile = BodyProfile(iri, ref_of(iri), body.label, body.kind, body.start, body.end,
                           description=next((str(r["d"]) for r in info if r["d"]), ""),
                           abbreviations=sorted({str(r["a"]) for r in info if r["a"]}), sources=list(body.sources))
@@ -109,6 +116,10 @@ def body_profile(store: Backend, data: GovernanceData, ref: str, *, today: date 
                         for b in sorted(data.bodies.values(), key=lambda b: b.label) if b.parent == iri]
     profile.predecessors = _walk(data, iri, backwards=True)
     profile.successors = _walk(data, iri, backwards=False)
+    records = data.linked(iri)
+    profile.linked = [{"record": data.label(b), "ref": ref_of(b), "sources": ", ".join(data.bodies[b].sources)
+                       if b in data.bodies else "", "this page": "yes" if b == iri else ""}
+                      for b in sorted(records, key=lambda b: (b != iri, b))] if len(records) > 1 else []
     profile.accountabilities = accountabilities_of(data, iri, today)
     before = {iri} | {iri_of(p["ref"]) for p in profile.predecessors}
     profile.recommendations = recommendations_to(data, before, iri)
@@ -118,8 +129,10 @@ def body_profile(store: Backend, data: GovernanceData, ref: str, *, today: date 
 
 
 def accountabilities_of(data: GovernanceData, body: str, today: date) -> list[dict[str, Any]]:
-    """The accountabilities held by the body, its posts and the people in them, in date order."""
-    members = Lines(data).members(body)
+    """The accountabilities held by the body (any of its linked records), its posts and the people in them,
+    in date order."""
+    lines = Lines(data)
+    members = {m for b in data.linked(body) for m in lines.members(b)}
     rows = []
     for a in data.accountabilities:
         if a.holder not in members:

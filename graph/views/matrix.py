@@ -1,6 +1,8 @@
 """The accountability matrix: for one date, which body held which kind of role for each scope (everything in
-force on that date), with overlaps and gaps marked; and what changed between two dates (added, removed,
-transferred). The rules for overlaps, gaps and transfers are the analytics' (graph/analytics)."""
+force on that date), with overlaps and gaps marked; and what changed between two dates (unchanged, transferred,
+added, removed, came and went, and each hand-over step). The rules for overlaps, gaps and transfers are the
+analytics' (graph/analytics); the SROs of the major-projects portfolio are accountabilities like the others
+(a project is a scope, its SRO a person in the post "SRO of <project>" of its department)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from graph.analytics import GovernanceData, accountable, changes_between
 from graph.analytics.evidence import Evidence
 from graph.analytics.lines import Lines
-from graph.views.refs import iso, ref_of
+from graph.views.refs import iri_of, iso, ref_of
 
 GAP_COLUMN = "(no leading holder)"
 
@@ -70,15 +72,21 @@ class Matrix:
         return out
 
 
-def matrix(data: GovernanceData, on: date, *, include_shared: bool = False) -> Matrix:
-    """Everything in force on ``on``: scope × body cells; overlaps (same kind, two lines) and gaps marked."""
+def matrix(data: GovernanceData, on: date, *, include_shared: bool = False, body: str | None = None) -> Matrix:
+    """Everything in force on ``on``: scope × body cells; overlaps (same kind, two lines) and gaps marked.
+    With ``body`` (a ref), only the scopes in which that body (or one linked to it) holds something."""
     lines = Lines(data)
     out = Matrix(on)
     live = [a for a in data.accountabilities if a.in_force(on)]
+    if body:
+        wanted = lines.same_body(iri_of(body))
+        scopes = {a.scope for a in live
+                  if wanted & {data.canonical(b) for b in lines.bodies_of(a.holder) or {a.holder}}}
+        live = [a for a in live if a.scope in scopes]
     cells: dict[tuple[str, str], Cell] = {}
     for a in live:
-        bodies = sorted(lines.bodies_of(a.holder)) or [a.holder]
-        for body in bodies:
+        held_by = sorted({data.canonical(b) for b in lines.bodies_of(a.holder)}) or [a.holder]
+        for body in held_by:
             key = (a.scope, body)
             if key not in cells:
                 cells[key] = Cell(ref_of(a.scope), data.label(a.scope), ref_of(body), data.label(body))
@@ -87,16 +95,17 @@ def matrix(data: GovernanceData, on: date, *, include_shared: bool = False) -> M
             cell.facts.append(ref_of(a.iri))
             if a.holder != body:
                 cell.via.append(data.label(a.holder))
-    for scope in sorted({a.scope for a in data.accountabilities}, key=data.label):
+    for scope in sorted({a.scope for a in live} | ({a.scope for a in data.accountabilities} if not body else set()),
+                        key=data.label):
         state = accountable(data, scope, on, include_shared=include_shared, lines=lines)
         for kind, holders in state.overlapping.items():
             out.overlaps.append({"scope": state.scope_label, "kind": kind, "holders": ", ".join(holders),
                                  "scope ref": ref_of(scope)})
-            clashing = {h for a in live if a.scope == scope and a.kind == kind
+            clashing = {data.canonical(h) for a in live if a.scope == scope and a.kind == kind
                         and data.label(a.holder) in holders for h in (lines.bodies_of(a.holder) or {a.holder})}
-            for body in clashing:
-                if (scope, body) in cells:
-                    cells[(scope, body)].overlap.append(kind)
+            for clash in clashing:
+                if (scope, clash) in cells:
+                    cells[(scope, clash)].overlap.append(kind)
         if state.gap:
             ended = [a for a in data.accountabilities if a.scope == scope and a.end is not None and a.end < on]
             last = max(ended, key=lambda a: a.end or date.min) if ended else None
@@ -110,13 +119,25 @@ def matrix(data: GovernanceData, on: date, *, include_shared: bool = False) -> M
     return out
 
 
+def bodies_holding(data: GovernanceData) -> dict[str, str]:
+    """``body/key`` → label of every body that holds an accountability (itself, or through a post or a
+    person in one), for a picker."""
+    lines = Lines(data)
+    held = {data.canonical(b) for a in data.accountabilities for b in lines.bodies_of(a.holder)}
+    return {ref_of(b): data.label(b) for b in sorted(held, key=lambda b: data.label(b).lower())}
+
+
 def _evidence_row(e: Evidence) -> dict[str, Any]:
     return {"scope": e.scope_label, "holder": e.holder_label, "kind": e.kind, "start": iso(e.start),
             "end": iso(e.end), "sources": ", ".join(s.key for s in e.sources), "fact": ref_of(e.iri)}
 
 
-def difference(data: GovernanceData, first: date, second: date) -> dict[str, list[dict[str, Any]]]:
-    """Accountabilities added, removed and transferred between two dates (the analytics' ``changes_between``)."""
+CHANGES = ("added", "removed", "transferred", "came and went", "unchanged", "hand-over steps")
+
+
+def difference(data: GovernanceData, first: date, second: date) -> dict[str, Any]:
+    """What changed between two dates (the analytics' ``changes_between``): a list of rows per part of
+    :data:`CHANGES` (so each count is its rows), and ``note`` when the dates were swapped."""
     found = changes_between(data, first, second)
     transferred = []
     for chain in found.transferred:
@@ -125,7 +146,13 @@ def difference(data: GovernanceData, first: date, second: date) -> dict[str, lis
                             "to": chain.target.holder_label, "kind": f"{chain.source.kind} → {chain.target.kind}",
                             "path": path, "via": ", ".join(t.via for t in chain.steps),
                             "fact": ref_of(chain.target.iri)})
+    steps = [{"date": iso(t.target.start), "scope": t.source.scope_label, "kind": t.source.kind,
+              "from": t.source.holder_label, "to": t.target.holder_label, "via": t.via, "joins": t.part,
+              "days between": t.days_between, "fact": ref_of(t.target.iri)} for t in found.steps]
     return {"added": [_evidence_row(e) for e in found.added],
             "removed": [_evidence_row(e) for e in found.removed],
             "transferred": transferred,
-            "came and went": [_evidence_row(e) for e in found.came_and_went]}
+            "came and went": [_evidence_row(e) for e in found.came_and_went],
+            "unchanged": [_evidence_row(e) for e in found.unchanged],
+            "hand-over steps": steps, "note": found.note,
+            "start": iso(found.start), "end": iso(found.end)}

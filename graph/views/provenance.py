@@ -1,5 +1,9 @@
 """Provenance: from any fact (a record of the graph) to the source documents it was derived from, the passages
-that support it (gk:evidence, and the statement it was extracted from) and the ingested source that holds it."""
+that support it (gk:evidence, and the statement it was extracted from) and the ingested source that holds it.
+
+A record linked to others as the same thing (a curated programme and its GMPP project) is shown merged with
+them, as ``govkg entity`` shows it: every statement says which source states it, and a project's ratings by
+year and the accountabilities for it are listed."""
 
 from __future__ import annotations
 
@@ -27,6 +31,10 @@ class Provenance:
     documents: list[dict[str, Any]] = field(default_factory=list)  # source documents, with licence
     evidence: list[dict[str, Any]] = field(default_factory=list)  # quoted passages
     ingested_from: list[dict[str, Any]] = field(default_factory=list)  # the catalog sources holding it
+    linked: list[dict[str, Any]] = field(default_factory=list)  # the records merged with it
+    also_named: list[dict[str, Any]] = field(default_factory=list)  # other things of the name asked for
+    reports: list[dict[str, Any]] = field(default_factory=list)  # a project's ratings and costs by year
+    accountabilities: list[dict[str, Any]] = field(default_factory=list)
 
 
 def provenance(store: Backend, ref: str) -> Provenance:
@@ -35,15 +43,28 @@ def provenance(store: Backend, ref: str) -> Provenance:
     ent = entity(store, iri_of(text) if "/" in text and " " not in text else text)
     out = Provenance(ent.iri, ref_of(ent.iri), ent.label, ent.types)
     for p in ent.properties:
-        if p["predicate"] == "gk:certainty":
+        if p["predicate"] == "gk:certainty" and ent.iri in p["records"]:
             out.certainty = str(p["value"])
-        elif p["predicate"] == short(_NOTE):
+        elif p["predicate"] == short(_NOTE) and ent.iri in p["records"]:
             out.note = str(p["value"])
-        out.statements.append({"property": p["predicate"], "value": str(p["value"]), "ref": ""})
+        out.statements.append({"property": p["predicate"], "value": str(p["value"]), "ref": "",
+                               "stated by": ", ".join(p["sources"])})
     for o in ent.outgoing:
         out.statements.append({"property": o["predicate"], "value": o["label"] or short(o["target"]),
-                               "ref": ref_of(o["target"])})
-    out.documents = documents_of(store, ent.iri)
+                               "ref": ref_of(o["target"]), "stated by": ", ".join(o["sources"])})
+    out.linked = [{"record": r["label"], "kinds": ", ".join(t.removeprefix("gk:") for t in r["types"]),
+                   "sources": ", ".join(r["sources"]), "link": r["link"], "ref": ref_of(r["iri"])}
+                  for r in ent.referents]
+    out.also_named = [{"record": o["label"], "kinds": ", ".join(t.removeprefix("gk:") for t in o["types"]),
+                       "ref": ref_of(o["iri"])} for o in ent.also_named]
+    out.reports = [{k: v for k, v in r.items() if k not in ("report", "record")} | {"ref": ref_of(r["report"])}
+                   for r in ent.reports]
+    out.accountabilities = [{"kind": a["kind"], "holder": a["holder"], "scope": a["scope"], "start": a["start"],
+                             "end": a["end"], "how": a["how"], "sources": ", ".join(a["sources"]),
+                             "ref": ref_of(a["accountability"])} for a in ent.accountabilities]
+    records = [r["iri"] for r in ent.referents] or [ent.iri]
+    out.documents = [d for iri in records for d in documents_of(store, iri)]
+    out.documents = list({d["ref"]: d for d in out.documents}.values())
     out.evidence = evidence_of(store, ent.iri)
     by_graph = {s.graph: s for s in store.sources().values()}
     out.ingested_from = [{"source": by_graph[g].key, "title": by_graph[g].title, "origin": by_graph[g].origin,

@@ -15,7 +15,9 @@ RATINGS = ("red", "amber-red", "amber", "amber-green", "green")
 FIVE_POINT_ONLY = {"amber-red", "amber-green"}
 _NOT_APPLICABLE = {"na", "n/a", "not applicable", "not available", "data not provided", "no"}
 _RANGE = re.compile(r"(?i)\b(low|mid|high)\s*:\s*([^,]+?)\s*(?=,\s*(?:low|mid|high)\s*:|$)")
-_MONEY = re.compile(r"^£?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(?:m|million)?$", re.IGNORECASE)
+_MONEY = re.compile(r"^£?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(m|mn|million|bn|billion|k|thousand)?$", re.IGNORECASE)
+_SCALE: dict[str, Decimal | int] = {"": 1, "m": 1, "mn": 1, "million": 1, "bn": 1000, "billion": 1000, "k": Decimal("0.001"),
+          "thousand": Decimal("0.001")}  # to millions
 
 
 def cell_kind(text: str) -> str:
@@ -23,6 +25,8 @@ def cell_kind(text: str) -> str:
     low = text.strip().lower()
     if not low:
         return "empty"
+    if low == "reset":  # a rating the Major Projects Authority gave projects being re-planned, not a colour
+        return "reset"
     if low in _NOT_APPLICABLE:
         return "not-applicable"
     if "exempt" in low or low.startswith("section ") or "freedom of information" in low:
@@ -61,12 +65,15 @@ class Money:
 
 
 def money(text: str) -> tuple[Money | None, str]:
-    """A cell in £m: ``£1,234.50``, ``1234``, or ``Low: 1, Mid: 2, High: 3`` (the mid point)."""
+    """A cell in £m: ``£1,234.50``, ``1234``, ``£1.2bn``, ``£850k``, or ``Low: 1, Mid: 2, High: 3`` (the mid
+    point)."""
     t = text.strip()
     match = _MONEY.match(t)
     if match:
         amount = _decimal(match.group(1))
-        return (Money(amount, "exact"), "number") if amount is not None else (None, "footnote")
+        if amount is None:
+            return None, "footnote"
+        return Money(amount * _SCALE[(match.group(2) or "").lower()], "exact"), "number"
     picked = _from_range(t)
     if picked is not None:
         which, value = picked

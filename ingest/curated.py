@@ -21,6 +21,9 @@ from graph.namespaces import GK, ID, entity_iri, is_key
 from ingest.curated_schema import (
     CERTAINTY,
     COMMON_FIELDS,
+    END_CURRENT,
+    END_UNKNOWN,
+    END_WORDS,
     KIND_BY_IRI_KIND,
     KIND_BY_KEY,
     LINEAGE_FIELDS,
@@ -127,6 +130,20 @@ def _check_schema(rec: Record, kind: Kind, problems: Problems) -> None:
                 problems.add(rec.where(), f"missing required field '{f.name}'")
             continue
         _check_value(rec, f, value, problems)
+    if "ended_by" in fields:
+        _check_end(rec, problems, bound_required=kind.key == "accountabilities")
+
+
+def _check_end(item: Record, problems: Problems, *, bound_required: bool) -> None:
+    """``ended_by`` goes with ``end: unknown`` only; an accountability whose end is unknown must give it."""
+    end = item.get("end")
+    if item.get("ended_by") is not None and end != END_UNKNOWN:
+        problems.add(item.where("ended_by"), "ended_by is the latest day an unknown end can be: give it only "
+                                             "with 'end: unknown'")
+    if bound_required and end == END_UNKNOWN and item.get("ended_by") is None:
+        problems.add(item.where("end"), "an accountability whose end is unknown needs 'ended_by', the latest day "
+                                        "it can have been held (e.g. when its holder's body closed), so that it "
+                                        "never reads as current")
 
 
 def _check_sources_field(rec: Record, problems: Problems, *, required: bool) -> None:
@@ -143,11 +160,16 @@ def _check_value(rec: Record, f: Field, value: Any, problems: Problems) -> None:
         problems.add(where, f"expected text, got {type(value).__name__}")
     elif f.type == "texts" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         problems.add(where, "expected a list of text")
-    elif f.type in ("date", "end-date"):
-        try:
-            parse_date(value)
-        except ValueError as exc:
-            problems.add(where, f"bad date: {exc}")
+    elif f.type in ("date", "end-date", "ended-by"):
+        _check_date(value, where, problems)
+    elif f.type == "end":
+        _check_date(value, where, problems, words=END_WORDS)
+    elif f.type == "concepts":
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in f.choices]
+        if bad or not values:
+            problems.add(where, f"{', '.join(map(repr, bad)) or 'nothing'}: give one or a list of "
+                                f"{', '.join(f.choices)}")
     elif f.type == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.add(where, f"expected a plain number, got {value!r}")
@@ -161,6 +183,17 @@ def _check_value(rec: Record, f: Field, value: Any, problems: Problems) -> None:
         problems.add(where, "expected a list of ids")
     elif f.type in ("lineage", "tenures"):
         _check_nested(rec, f, value, problems)
+
+
+def _check_date(value: Any, where: str, problems: Problems, *, words: tuple[str, ...] = ()) -> None:
+    """A date (``2005-04-01``, ``2019-07`` or ``2002``) or one of ``words``."""
+    if value in words:
+        return
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        also = f" or {' or '.join(repr(w) for w in words)}" if words else ""
+        problems.add(where, f"bad date: {exc}{also}")
 
 
 def _check_nested(rec: Record, f: Field, value: Any, problems: Problems) -> None:
@@ -180,17 +213,20 @@ def _check_nested(rec: Record, f: Field, value: Any, problems: Problems) -> None
                 problems.add(item.where(), f"{f.name} item is missing '{name}'")
         if "kind" in item and item["kind"] not in LINEAGE_KINDS:
             problems.add(item.where("kind"), f"{item['kind']!r} is not one of {', '.join(LINEAGE_KINDS)}")
-        for name in ("date", "start"):
+        if "date" in item:  # a lineage step: its date, or 'unknown'
+            _check_date(item["date"], item.where("date"), problems, words=(END_UNKNOWN,))
+        for name in ("start", "ended_by"):
             if name in item:
-                try:
-                    parse_date(item[name])
-                except ValueError as exc:
-                    problems.add(item.where(name), f"bad date: {exc}")
+                _check_date(item[name], item.where(name), problems)
         if "end" in item:
-            try:
-                parse_date(item["end"])
-            except ValueError as exc:
-                problems.add(item.where("end"), f"bad date: {exc}")
+            _check_date(item["end"], item.where("end"), problems, words=END_WORDS)
+        for name in ("certainty", "start_certainty", "end_certainty"):
+            if name in item and item[name] not in CERTAINTY:
+                problems.add(item.where(name), f"must be one of {', '.join(CERTAINTY)}")
+        if f.type == "tenures":
+            _check_end(item, problems, bound_required=False)
+            _check_order(item, ("start", "end"), problems)
+            _check_order(item, ("start", "ended_by"), problems)
         if "sources" in item:
             _check_sources_field(item, problems, required=False)
 
@@ -242,7 +278,10 @@ def check_references(files: list[CuratedFile], defined: set[str]) -> None:
                         _need(defined, item.where(target), kinds, item.get(target), problems)
                         for src in item.get("sources") or []:
                             _need(defined, item.where("sources"), ("source",), src, problems)
-            _check_order(rec, cf.kind, problems)
+            fields = cf.kind.field_map()
+            for pair in (("start", "end"), ("start", "ended_by"), ("period_start", "period_end")):
+                if pair[0] in fields:
+                    _check_order(rec, pair, problems)
     problems.raise_if_any("the curated data")
 
 
@@ -253,16 +292,15 @@ def _need(defined: set[str], where: str, kinds: tuple[str, ...], key: Any, probl
         problems.add(where, f"unknown {' or '.join(kinds)} {key!r}")
 
 
-def _check_order(rec: Record, kind: Kind, problems: Problems) -> None:
-    fields = kind.field_map()
-    pairs = [("start", "end"), ("period_start", "period_end")]
-    for a, b in pairs:
-        if a in fields and rec.get(a) is not None and rec.get(b) is not None:
-            try:
-                if parse_date(rec[a]).first > parse_date(rec[b]).last:
-                    problems.add(rec.where(b), f"ends ({rec[b]}) before it starts ({rec[a]})")
-            except ValueError:
-                pass  # already reported
+def _check_order(rec: Record, pair: tuple[str, str], problems: Problems) -> None:
+    a, b = pair
+    if rec.get(a) is None or rec.get(b) is None or rec[b] in END_WORDS:
+        return
+    try:
+        if parse_date(rec[a]).first > parse_date(rec[b]).last:
+            problems.add(rec.where(b), f"ends ({rec[b]}) before it starts ({rec[a]})")
+    except ValueError:
+        pass  # already reported
 
 
 # ---------------------------------------------------------------------------------------------- mapping
@@ -344,8 +382,10 @@ def _add_field(g: Graph, subject: URIRef, f: Field, value: Any, defined: set[str
             g.add((subject, p, Literal(v.strip())))
     elif f.type == "url":
         g.add((subject, p, Literal(value.strip(), datatype=XSD.anyURI)))
-    elif f.type in ("date", "end-date"):
-        _add_date(g, subject, f, parse_date(value), end=f.type == "end-date")
+    elif f.type in ("date", "end-date", "ended-by"):
+        _add_date(g, subject, f, parse_date(value), end=f.type != "date")
+    elif f.type == "end":
+        _add_end(g, subject, f, value)
     elif f.type == "number":
         try:
             amount = Decimal(str(value))
@@ -356,8 +396,9 @@ def _add_field(g: Graph, subject: URIRef, f: Field, value: Any, defined: set[str
         g.add((subject, p, Literal(int(value), datatype=XSD.integer)))
     elif f.type == "enum":
         g.add((subject, p, Literal(value)))
-    elif f.type == "concept":
-        g.add((subject, p, URIRef(f"{ID}{f.scheme}/{value}")))
+    elif f.type in ("concept", "concepts"):
+        for v in value if isinstance(value, list) else [value]:
+            g.add((subject, p, URIRef(f"{ID}{f.scheme}/{v}")))
     elif f.type in ("ref", "refs"):
         for v in value if isinstance(value, list) else [value]:
             g.add((subject, p, URIRef(_resolve_kind(f.targets, v, defined))))
@@ -370,6 +411,15 @@ def _resolve_kind(kinds: tuple[str, ...], key: str, defined: set[str]) -> str:
         if iri in defined:
             return iri
     return iri_of(kinds[0], key)
+
+
+def _add_end(g: Graph, subject: URIRef, f: Field, value: Any) -> None:
+    """An end: a date; ``unknown`` (gk:endUnknown true, its ``ended_by`` bound is the gk:endDate); ``current``
+    (nothing: no end date means still in force)."""
+    if value == END_UNKNOWN:
+        g.add((subject, URIRef(GK + "endUnknown"), Literal(True)))
+    elif value != END_CURRENT:
+        _add_date(g, subject, f, parse_date(value), end=True)
 
 
 def _add_date(g: Graph, subject: URIRef, f: Field, date: FuzzyDate, *, end: bool) -> None:
@@ -388,7 +438,9 @@ def _lineage(g: Graph, rec: Record, items: list[Record]) -> None:
         g.add((event, URIRef(GK + "predecessor"), pred))
         g.add((event, URIRef(GK + "successor"), succ))
         g.add((event, URIRef(GK + "lineageKind"), URIRef(f"{ID}lineage-kind/{item['kind']}")))
-        if item.get("date") is not None:
+        if item.get("date") == END_UNKNOWN:
+            g.add((event, URIRef(GK + "dateUnknown"), Literal(True)))
+        elif item.get("date") is not None:
             g.add((event, URIRef(GK + "date"), Literal(parse_date(item["date"]).first, datatype=XSD.date)))
         g.add((event, URIRef(RDFS + "label"), Literal(f"{rec['id']} {item['kind']} into {item['successor']}")))
         _cite(g, event, item, rec)
@@ -404,12 +456,14 @@ def _tenures(g: Graph, rec: Record, items: list[Record]) -> None:
         g.add((tenure, URIRef(GK + "key"), Literal(key)))
         g.add((tenure, URIRef(GK + "post"), post))
         g.add((tenure, URIRef(GK + "person"), URIRef(iri_of("person", item["person"]))))
-        for name, end in (("start", False), ("end", True)):
-            if item.get(name) is not None:
-                pred = "startDate" if name == "start" else "endDate"
-                f = Field(name, "date", GK + pred, precision=GK + ("startPrecision" if not end else "endPrecision"))
-                _add_date(g, tenure, f, parse_date(item[name]), end=end)
+        for f in TENURE_DATES:
+            if item.get(f.name) is not None:
+                _add_field(g, tenure, f, item[f.name], set())
         _cite(g, tenure, item, rec)
+
+
+TENURE_DATES = tuple(f for f in KIND_BY_KEY["accountabilities"].fields
+                     if f.name in ("start", "end", "ended_by", "start_certainty", "end_certainty"))
 
 
 def _cite(g: Graph, subject: URIRef, item: Record, parent: Record) -> None:

@@ -43,7 +43,9 @@ def render(ctx: Explorer) -> None:
         st.caption("Each cell lists the kinds of role a body held for a scope (itself, through a post or a "
                    "person in one). Orange: an overlap — another line of accountability held the same kind of "
                    "role at the same time (⚠ marks the role). Red: a gap — no leading holder that day, "
-                   "though there was one before and is one after. Hover a cell for its records.")
+                   "though there was one before and is one after. \"(end unknown)\": the role has ended on a day "
+                   "our sources do not give; it shows only up to the latest day it can have been held. Hover a "
+                   "cell for its records.")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Overlaps on {day.isoformat()}**")

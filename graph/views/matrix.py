@@ -1,6 +1,9 @@
 """The accountability matrix: for one date, which body held which kind of role for each scope (everything in
 force on that date), with overlaps and gaps marked; and what changed between two dates (added, removed,
-transferred). The rules for overlaps, gaps and transfers are the analytics' (graph/analytics)."""
+transferred). The rules for overlaps, gaps and transfers are the analytics' (graph/analytics).
+
+A role whose end is unknown is in the matrix only up to the latest day it can have been held, and is marked
+"(end unknown)" there, never shown as current."""
 
 from __future__ import annotations
 
@@ -28,10 +31,12 @@ class Cell:
     via: list[str] = field(default_factory=list)  # posts or people acting for the body
     facts: list[str] = field(default_factory=list)
     overlap: list[str] = field(default_factory=list)  # the kinds of role it shares with another line
+    end_unknown: list[str] = field(default_factory=list)  # the kinds of role held only by records whose end is unknown
 
     @property
     def text(self) -> str:
-        return ", ".join(k + (" ⚠" if k in self.overlap else "") for k in sorted(set(self.kinds)))
+        return ", ".join(k + (" ⚠" if k in self.overlap else "") + (" (end unknown)" if k in self.end_unknown else "")
+                         for k in sorted(set(self.kinds)))
 
     @property
     def status(self) -> str:
@@ -87,6 +92,10 @@ def matrix(data: GovernanceData, on: date, *, include_shared: bool = False) -> M
             cell.facts.append(ref_of(a.iri))
             if a.holder != body:
                 cell.via.append(data.label(a.holder))
+    for (scope, body), cell in cells.items():
+        known = {a.kind for a in live if a.scope == scope and not a.end_unknown
+                 and body in (lines.bodies_of(a.holder) or {a.holder})}
+        cell.end_unknown = sorted(set(cell.kinds) - known)
     for scope in sorted({a.scope for a in data.accountabilities}, key=data.label):
         state = accountable(data, scope, on, include_shared=include_shared, lines=lines)
         for kind, holders in state.overlapping.items():
@@ -111,8 +120,9 @@ def matrix(data: GovernanceData, on: date, *, include_shared: bool = False) -> M
 
 
 def _evidence_row(e: Evidence) -> dict[str, Any]:
+    end = (f"unknown (by {iso(e.end)})" if e.end else "unknown") if e.end_unknown else iso(e.end)
     return {"scope": e.scope_label, "holder": e.holder_label, "kind": e.kind, "start": iso(e.start),
-            "end": iso(e.end), "sources": ", ".join(s.key for s in e.sources), "fact": ref_of(e.iri)}
+            "end": end, "sources": ", ".join(s.key for s in e.sources), "fact": ref_of(e.iri)}
 
 
 def difference(data: GovernanceData, first: date, second: date) -> dict[str, list[dict[str, Any]]]:

@@ -15,6 +15,9 @@ when there is one, is preferred to a same-scope match.
 
 Between two dates, a transfer is a chain of such steps from an accountability in force on the first date to
 one in force on the second, so HSCIC (2015) → NHS Digital → NHS England (2024) is one transfer with two steps.
+
+An accountability whose end is unknown counts as in force up to the latest day it can have been held (its
+``end``), never as current; a hand-over from it is timed from that day, and its evidence says "end unknown".
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ KINDS: tuple[Kind, ...] = (
         Field("about", "ref", GK + "about", targets=("programme", "body")),
         Field("period_start", "date", GK + "periodStart"),
         Field("period_end", "end-date", GK + "periodEnd"),
-        Field("estimate_date", "date", GK + "estimateDate"),
+        Field("estimate_date", "date", GK + "estimateDate", precision=GK + "estimatePrecision"),
         Field("price_base", "text", GK + "priceBase"),
         Field("made_by", "ref", GK + "madeBy", targets=("body",)),
         Field("includes", "refs", GK + "includes", targets=("figure",)),

@@ -1,8 +1,9 @@
 """Curated YAML (data/curated/*.yaml) → RDF, one named graph per file.
 
 Checks run before anything is written, in this order, each naming file, line and field:
-schema (known fields, required fields, types, allowed values), dates, references (within the run and to
-records already in the store). SHACL validation of the resulting graphs follows in the pipeline.
+schema (known fields, required fields, types, allowed values, how a record ends), dates, references (within
+the run and to records already in the store). SHACL validation of the resulting graphs follows in the
+pipeline. The mapping of checked records to RDF is ingest/curated_rdf.py.
 """
 
 from __future__ import annotations
@@ -10,32 +11,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-
 from graph.errors import InputError
-from graph.namespaces import GK, ID, entity_iri, is_key
+from graph.namespaces import is_key
+from ingest.curated_rdf import iri_of, to_graph
 from ingest.curated_schema import (
     CERTAINTY,
     COMMON_FIELDS,
+    END_UNKNOWN,
+    END_WORDS,
     KIND_BY_IRI_KIND,
     KIND_BY_KEY,
     LINEAGE_FIELDS,
     LINEAGE_KINDS,
-    PROV,
-    RDFS,
     TENURE_FIELDS,
     Field,
     Kind,
 )
-from ingest.dates import FuzzyDate, parse_date
+from ingest.dates import parse_date
 from ingest.yamlfile import Record, load_yaml
 
 INGESTER = "curated-yaml"
-VERSION = "1"
+VERSION = "2"  # 2: ends that are current or unknown, date certainty, figure kinds, issued precision
 MAX_SHOWN = 15
 
 
@@ -127,6 +126,20 @@ def _check_schema(rec: Record, kind: Kind, problems: Problems) -> None:
                 problems.add(rec.where(), f"missing required field '{f.name}'")
             continue
         _check_value(rec, f, value, problems)
+    if "ended_by" in fields:
+        _check_end(rec, problems, bound_required=kind.key == "accountabilities")
+
+
+def _check_end(item: Record, problems: Problems, *, bound_required: bool) -> None:
+    """``ended_by`` goes with ``end: unknown`` only; an accountability whose end is unknown must give it."""
+    end = item.get("end")
+    if item.get("ended_by") is not None and end != END_UNKNOWN:
+        problems.add(item.where("ended_by"), "ended_by is the latest day an unknown end can be: give it only "
+                                             "with 'end: unknown'")
+    if bound_required and end == END_UNKNOWN and item.get("ended_by") is None:
+        problems.add(item.where("end"), "an accountability whose end is unknown needs 'ended_by', the latest day "
+                                        "it can have been held (e.g. when its holder's body closed), so that it "
+                                        "never reads as current")
 
 
 def _check_sources_field(rec: Record, problems: Problems, *, required: bool) -> None:
@@ -143,11 +156,16 @@ def _check_value(rec: Record, f: Field, value: Any, problems: Problems) -> None:
         problems.add(where, f"expected text, got {type(value).__name__}")
     elif f.type == "texts" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         problems.add(where, "expected a list of text")
-    elif f.type in ("date", "end-date"):
-        try:
-            parse_date(value)
-        except ValueError as exc:
-            problems.add(where, f"bad date: {exc}")
+    elif f.type in ("date", "end-date", "ended-by"):
+        _check_date(value, where, problems)
+    elif f.type == "end":
+        _check_date(value, where, problems, words=END_WORDS)
+    elif f.type == "concepts":
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in f.choices]
+        if bad or not values:
+            problems.add(where, f"{', '.join(map(repr, bad)) or 'nothing'}: give one or a list of "
+                                f"{', '.join(f.choices)}")
     elif f.type == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.add(where, f"expected a plain number, got {value!r}")
@@ -161,6 +179,17 @@ def _check_value(rec: Record, f: Field, value: Any, problems: Problems) -> None:
         problems.add(where, "expected a list of ids")
     elif f.type in ("lineage", "tenures"):
         _check_nested(rec, f, value, problems)
+
+
+def _check_date(value: Any, where: str, problems: Problems, *, words: tuple[str, ...] = ()) -> None:
+    """A date (``2005-04-01``, ``2019-07`` or ``2002``) or one of ``words``."""
+    if value in words:
+        return
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        also = f" or {' or '.join(repr(w) for w in words)}" if words else ""
+        problems.add(where, f"bad date: {exc}{also}")
 
 
 def _check_nested(rec: Record, f: Field, value: Any, problems: Problems) -> None:
@@ -180,17 +209,20 @@ def _check_nested(rec: Record, f: Field, value: Any, problems: Problems) -> None
                 problems.add(item.where(), f"{f.name} item is missing '{name}'")
         if "kind" in item and item["kind"] not in LINEAGE_KINDS:
             problems.add(item.where("kind"), f"{item['kind']!r} is not one of {', '.join(LINEAGE_KINDS)}")
-        for name in ("date", "start"):
+        if "date" in item:  # a lineage step: its date, or 'unknown'
+            _check_date(item["date"], item.where("date"), problems, words=(END_UNKNOWN,))
+        for name in ("start", "ended_by"):
             if name in item:
-                try:
-                    parse_date(item[name])
-                except ValueError as exc:
-                    problems.add(item.where(name), f"bad date: {exc}")
+                _check_date(item[name], item.where(name), problems)
         if "end" in item:
-            try:
-                parse_date(item["end"])
-            except ValueError as exc:
-                problems.add(item.where("end"), f"bad date: {exc}")
+            _check_date(item["end"], item.where("end"), problems, words=END_WORDS)
+        for name in ("certainty", "start_certainty", "end_certainty"):
+            if name in item and item[name] not in CERTAINTY:
+                problems.add(item.where(name), f"must be one of {', '.join(CERTAINTY)}")
+        if f.type == "tenures":
+            _check_end(item, problems, bound_required=False)
+            _check_order(item, ("start", "end"), problems)
+            _check_order(item, ("start", "ended_by"), problems)
         if "sources" in item:
             _check_sources_field(item, problems, required=False)
 
@@ -208,8 +240,6 @@ def _check_unique_ids(files: list[CuratedFile], problems: Problems) -> None:
                 seen[key] = rec.where("id")
 
 
-def iri_of(kind: str, key: str) -> str:
-    return entity_iri(kind, key)
 
 
 def defined_iris(files: list[CuratedFile], known: set[str]) -> set[str]:
@@ -242,7 +272,10 @@ def check_references(files: list[CuratedFile], defined: set[str]) -> None:
                         _need(defined, item.where(target), kinds, item.get(target), problems)
                         for src in item.get("sources") or []:
                             _need(defined, item.where("sources"), ("source",), src, problems)
-            _check_order(rec, cf.kind, problems)
+            fields = cf.kind.field_map()
+            for pair in (("start", "end"), ("start", "ended_by"), ("period_start", "period_end")):
+                if pair[0] in fields:
+                    _check_order(rec, pair, problems)
     problems.raise_if_any("the curated data")
 
 
@@ -253,172 +286,15 @@ def _need(defined: set[str], where: str, kinds: tuple[str, ...], key: Any, probl
         problems.add(where, f"unknown {' or '.join(kinds)} {key!r}")
 
 
-def _check_order(rec: Record, kind: Kind, problems: Problems) -> None:
-    fields = kind.field_map()
-    pairs = [("start", "end"), ("period_start", "period_end")]
-    for a, b in pairs:
-        if a in fields and rec.get(a) is not None and rec.get(b) is not None:
-            try:
-                if parse_date(rec[a]).first > parse_date(rec[b]).last:
-                    problems.add(rec.where(b), f"ends ({rec[b]}) before it starts ({rec[a]})")
-            except ValueError:
-                pass  # already reported
-
-
-# ---------------------------------------------------------------------------------------------- mapping
-def to_graph(cf: CuratedFile, labels: dict[str, str], defined: set[str]) -> Graph:
-    """The RDF of one curated file.
-
-    ``labels`` maps IRIs to labels (for generated labels); ``defined`` holds every IRI known to the run,
-    to tell whether a holder key names a body, a post or a person.
-    """
-    g = Graph()
-    kind = cf.kind
-    for rec in cf.records:
-        subject = URIRef(iri_of(kind.iri_kind, rec["id"]))
-        rdf_class = kind.rdf_class
-        if kind.key == "programmes" and rec.get("kind") in ("project", "contract"):
-            rdf_class = GK + "Project"
-        g.add((subject, RDF.type, URIRef(rdf_class)))
-        for extra in kind.extra_classes:
-            g.add((subject, RDF.type, URIRef(extra)))
-        if kind.scheme:
-            g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), URIRef(kind.scheme)))
-            g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#notation"), Literal(rec["id"])))
-        _common(g, subject, rec, kind)
-        for f in kind.fields:
-            value = rec.get(f.name)
-            if value is None or value == []:
-                continue
-            if f.type == "lineage":
-                _lineage(g, rec, value)
-            elif f.type == "tenures":
-                _tenures(g, rec, value)
-            else:
-                _add_field(g, subject, f, value, defined)
-        label = _label(rec, kind, labels)
-        if label:
-            g.add((subject, URIRef(RDFS + "label"), Literal(label)))
-    return g
-
-
-def _common(g: Graph, subject: URIRef, rec: Record, kind: Kind) -> None:
-    g.add((subject, URIRef(GK + "key"), Literal(rec["id"])))
-    for src in rec.get("sources") or []:
-        g.add((subject, URIRef(PROV + "wasDerivedFrom"), URIRef(iri_of("source", src))))
-    if kind.cites_sources:
-        g.add((subject, URIRef(GK + "certainty"), Literal(rec.get("certainty", "sourced"))))
-    if rec.get("note"):
-        g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal(rec["note"])))
-
-
-def _label(rec: Record, kind: Kind, labels: dict[str, str]) -> str:
-    if kind.key == "accountabilities":
-        holder = _lookup(labels, HOLDER_ORDER, rec["holder"])
-        scope = labels.get(iri_of("scope", rec["scope"]), rec["scope"])
-        return f"{holder}: {rec['kind']} for {scope}"
-    if kind.scheme and isinstance(rec.get("label"), str):
-        return str(rec["label"])  # concepts: rdfs:label beside skos:prefLabel, for uniform lookups
-    if kind.label_field and kind.label_field != "label" and isinstance(rec.get(kind.label_field), str):
-        text: str = rec[kind.label_field]
-        return text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "…"
-    return ""
-
-
-HOLDER_ORDER = ("body", "post", "person")
-
-
-def _lookup(labels: dict[str, str], kinds: tuple[str, ...], key: str) -> str:
-    for k in kinds:
-        if iri_of(k, key) in labels:
-            return labels[iri_of(k, key)]
-    return key
-
-
-def _add_field(g: Graph, subject: URIRef, f: Field, value: Any, defined: set[str]) -> None:
-    p = URIRef(f.predicate)
-    if f.type == "text":
-        g.add((subject, p, Literal(value.strip())))
-    elif f.type == "texts":
-        for v in value:
-            g.add((subject, p, Literal(v.strip())))
-    elif f.type == "url":
-        g.add((subject, p, Literal(value.strip(), datatype=XSD.anyURI)))
-    elif f.type in ("date", "end-date"):
-        _add_date(g, subject, f, parse_date(value), end=f.type == "end-date")
-    elif f.type == "number":
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation as exc:  # pragma: no cover - checked before
-            raise InputError(f"bad number {value!r}") from exc
-        g.add((subject, p, Literal(amount, datatype=XSD.decimal)))
-    elif f.type == "integer":
-        g.add((subject, p, Literal(int(value), datatype=XSD.integer)))
-    elif f.type == "enum":
-        g.add((subject, p, Literal(value)))
-    elif f.type == "concept":
-        g.add((subject, p, URIRef(f"{ID}{f.scheme}/{value}")))
-    elif f.type in ("ref", "refs"):
-        for v in value if isinstance(value, list) else [value]:
-            g.add((subject, p, URIRef(_resolve_kind(f.targets, v, defined))))
-
-
-def _resolve_kind(kinds: tuple[str, ...], key: str, defined: set[str]) -> str:
-    """The IRI of the first kind that defines ``key`` (holders may be bodies, posts or people)."""
-    for k in kinds:
-        iri = iri_of(k, key)
-        if iri in defined:
-            return iri
-    return iri_of(kinds[0], key)
-
-
-def _add_date(g: Graph, subject: URIRef, f: Field, date: FuzzyDate, *, end: bool) -> None:
-    g.add((subject, URIRef(f.predicate), Literal(date.bound(end), datatype=XSD.date)))
-    if f.precision and date.precision != "day":
-        g.add((subject, URIRef(f.precision), Literal(date.precision)))
-
-
-def _lineage(g: Graph, rec: Record, items: list[Record]) -> None:
-    pred = URIRef(iri_of("body", rec["id"]))
-    for item in items:
-        succ = URIRef(iri_of("body", item["successor"]))
-        event = URIRef(iri_of("lineage", f"{rec['id']}--{item['successor']}"))
-        g.add((event, RDF.type, URIRef(GK + "LineageEvent")))
-        g.add((event, URIRef(GK + "key"), Literal(f"{rec['id']}--{item['successor']}")))
-        g.add((event, URIRef(GK + "predecessor"), pred))
-        g.add((event, URIRef(GK + "successor"), succ))
-        g.add((event, URIRef(GK + "lineageKind"), URIRef(f"{ID}lineage-kind/{item['kind']}")))
-        if item.get("date") is not None:
-            g.add((event, URIRef(GK + "date"), Literal(parse_date(item["date"]).first, datatype=XSD.date)))
-        g.add((event, URIRef(RDFS + "label"), Literal(f"{rec['id']} {item['kind']} into {item['successor']}")))
-        _cite(g, event, item, rec)
-        g.add((pred, URIRef(GK + "succeededBy"), succ))
-
-
-def _tenures(g: Graph, rec: Record, items: list[Record]) -> None:
-    post = URIRef(iri_of("post", rec["id"]))
-    for n, item in enumerate(items, start=1):
-        key = f"{rec['id']}--{item['person']}-{n}"
-        tenure = URIRef(iri_of("tenure", key))
-        g.add((tenure, RDF.type, URIRef(GK + "Tenure")))
-        g.add((tenure, URIRef(GK + "key"), Literal(key)))
-        g.add((tenure, URIRef(GK + "post"), post))
-        g.add((tenure, URIRef(GK + "person"), URIRef(iri_of("person", item["person"]))))
-        for name, end in (("start", False), ("end", True)):
-            if item.get(name) is not None:
-                pred = "startDate" if name == "start" else "endDate"
-                f = Field(name, "date", GK + pred, precision=GK + ("startPrecision" if not end else "endPrecision"))
-                _add_date(g, tenure, f, parse_date(item[name]), end=end)
-        _cite(g, tenure, item, rec)
-
-
-def _cite(g: Graph, subject: URIRef, item: Record, parent: Record) -> None:
-    """A nested item cites its own sources, or its parent record's."""
-    for src in item.get("sources") or parent.get("sources") or []:
-        g.add((subject, URIRef(PROV + "wasDerivedFrom"), URIRef(iri_of("source", src))))
-    g.add((subject, URIRef(GK + "certainty"), Literal(item.get("certainty", parent.get("certainty", "sourced")))))
-    if item.get("note"):
-        g.add((subject, URIRef("http://www.w3.org/2004/02/skos/core#note"), Literal(item["note"])))
+def _check_order(rec: Record, pair: tuple[str, str], problems: Problems) -> None:
+    a, b = pair
+    if rec.get(a) is None or rec.get(b) is None or rec[b] in END_WORDS:
+        return
+    try:
+        if parse_date(rec[a]).first > parse_date(rec[b]).last:
+            problems.add(rec.where(b), f"ends ({rec[b]}) before it starts ({rec[a]})")
+    except ValueError:
+        pass  # already reported
 
 
 def labels_of(files: list[CuratedFile]) -> dict[str, str]:
@@ -438,4 +314,4 @@ def kind_of_file(path: Path) -> Kind | None:
     return None
 
 
-__all__ = ["KIND_BY_IRI_KIND", "CuratedFile", "check_references", "defined_iris", "labels_of", "read_files", "to_graph"]
+__all__ = ["KIND_BY_IRI_KIND", "CuratedFile", "check_references", "defined_iris", "iri_of", "labels_of", "read_files", "to_graph"]

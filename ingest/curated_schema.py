@@ -29,6 +29,13 @@ LINEAGE_KINDS = ("merged", "renamed", "replaced", "split", "absorbed", "devolved
 RECOMMENDATION_STATUS = ("open", "accepted", "implemented", "partly-implemented", "superseded", "unknown")
 TARGET_STATUS = ("met", "missed", "replaced", "open", "unknown")
 UNITS = ("GBP", "percent", "count", "year")
+# what a figure measures (ontology/schemes.ttl, gk:FigureKindScheme); a figure can be of more than one kind
+FIGURE_KINDS = ("total-cost-estimate", "cost-estimate-part", "budget", "spend-to-date", "contract-value",
+                "benefit-forecast", "benefit-realised", "count", "percentage", "year")
+# the special values of an ``end`` field besides a date
+END_UNKNOWN = "unknown"  # it ended (or cannot be shown to go on) on a day our sources do not give
+END_CURRENT = "current"  # still in force as far as our latest source shows
+END_WORDS = (END_UNKNOWN, END_CURRENT)
 INITIATIVE_KINDS = ("programme", "project", "strategy", "review", "fund", "contract")
 SOURCE_KINDS = ("report", "press-release", "committee-report", "evidence", "news", "review", "strategy", "dataset",
                 "encyclopedia", "letter", "parliamentary-question", "other")
@@ -41,10 +48,11 @@ HOLDER_KINDS = ("body", "post", "person")
 class Field:
     """One field of a record.
 
-    ``type`` is one of: text, texts, date, end-date (the last day of a coarse date), number, integer, url,
-    enum (``choices``, a plain literal), concept (``choices``, an IRI in the ``scheme`` concept scheme),
-    ref / refs (IRIs of records of the ``targets`` kinds), or a nested list handled by the ingester
-    (lineage, tenures).
+    ``type`` is one of: text, texts, date, end-date (the last day of a coarse date), end (an end-date, or
+    ``unknown`` or ``current``), ended-by (the latest day an ``end: unknown`` can be: an end-date), number,
+    integer, url, enum (``choices``, a plain literal), concept (``choices``, an IRI in the ``scheme`` concept
+    scheme), concepts (one or a list of them), ref / refs (IRIs of records of the ``targets`` kinds), or a
+    nested list handled by the ingester (lineage, tenures).
     """
 
     name: str
@@ -75,12 +83,21 @@ class Kind:
         return {f.name: f for f in self.fields}
 
 
-def _start(name: str = "start") -> Field:
-    return Field(name, "date", GK + "startDate", precision=GK + "startPrecision")
+def _start(name: str = "start", *, required: bool = False) -> Field:
+    return Field(name, "date", GK + "startDate", required=required, precision=GK + "startPrecision")
 
 
 def _end(name: str = "end") -> Field:
-    return Field(name, "end-date", GK + "endDate", precision=GK + "endPrecision")
+    return Field(name, "end", GK + "endDate", precision=GK + "endPrecision")
+
+
+def _span(*, start_required: bool = False) -> tuple[Field, ...]:
+    """A record's life: start, end (a date, ``unknown`` or ``current``), the latest end when it is unknown, and
+    how certain each date is."""
+    return (_start(required=start_required), _end(),
+            Field("ended_by", "ended-by", GK + "endDate", precision=GK + "endPrecision"),
+            Field("start_certainty", "enum", GK + "startCertainty", choices=CERTAINTY),
+            Field("end_certainty", "enum", GK + "endCertainty", choices=CERTAINTY))
 
 
 DESCRIPTION = Field("description", "text", DCT + "description")
@@ -90,7 +107,7 @@ KINDS: tuple[Kind, ...] = (
         Field("title", "text", DCT + "title", required=True),
         Field("publisher", "text", GK + "publisherName"),
         Field("publisher_body", "ref", DCT + "publisher", targets=("body",)),
-        Field("date", "date", DCT + "issued"),
+        Field("date", "date", DCT + "issued", precision=GK + "issuedPrecision"),
         Field("identifier", "text", DCT + "identifier"),
         Field("url", "url", GK + "url"),
         Field("kind", "enum", GK + "sourceKind", required=True, choices=SOURCE_KINDS),
@@ -111,7 +128,7 @@ KINDS: tuple[Kind, ...] = (
         Field("abbreviations", "texts", GK + "abbreviation"),
         Field("aliases", "texts", SKOS + "altLabel"),
         Field("kind", "concept", GK + "bodyKind", required=True, choices=BODY_KINDS, scheme="body-kind"),
-        _start(), _end(),
+        *_span(),
         Field("parent", "ref", GK + "parent", targets=("body",)),
         Field("govuk_slug", "text", GK + "govukSlug"),
         Field("ods_code", "text", GK + "odsCode"),
@@ -122,7 +139,7 @@ KINDS: tuple[Kind, ...] = (
         Field("label", "text", RDFS + "label", required=True),
         Field("kind", "enum", GK + "initiativeKind", required=True, choices=INITIATIVE_KINDS),
         Field("part_of", "ref", GK + "partOf", targets=("programme",)),
-        _start(), _end(), DESCRIPTION,
+        *_span(), DESCRIPTION,
         Field("led_by", "refs", GK + "ledBy", targets=("body",)),
         Field("suppliers", "refs", GK + "supplier", targets=("body",)),
         Field("gmpp_id", "text", GK + "gmppId"),
@@ -135,6 +152,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("posts.yaml", "posts", "post", GK + "Post", (
         Field("label", "text", RDFS + "label", required=True),
         Field("in_body", "ref", ORG + "postIn", targets=("body",)),
+        *_span(),
         DESCRIPTION,
         Field("tenures", "tenures"),
     )),
@@ -143,8 +161,7 @@ KINDS: tuple[Kind, ...] = (
         Field("scope", "ref", GK + "scope", required=True, targets=("scope",)),
         Field("kind", "concept", GK + "accountabilityKind", required=True, choices=ACCOUNTABILITY_KINDS,
               scheme="accountability-kind"),
-        Field("start", "date", GK + "startDate", required=True, precision=GK + "startPrecision"),
-        _end(), DESCRIPTION,
+        *_span(start_required=True), DESCRIPTION,
     ), label_field=""),
     Kind("lessons.yaml", "lessons", "lesson", GK + "Lesson", (
         Field("title", "text", DCT + "title", required=True),
@@ -188,11 +205,15 @@ KINDS: tuple[Kind, ...] = (
         Field("label", "text", RDFS + "label", required=True),
         Field("amount", "number", GK + "amount", required=True),
         Field("unit", "concept", GK + "unit", required=True, choices=UNITS, scheme="unit"),
+        Field("kind", "concepts", GK + "figureKind", choices=FIGURE_KINDS, scheme="figure-kind"),
         Field("measures", "text", GK + "measures", required=True),
         Field("about", "ref", GK + "about", targets=("programme", "body")),
         Field("period_start", "date", GK + "periodStart"),
         Field("period_end", "end-date", GK + "periodEnd"),
-        Field("estimate_date", "date", GK + "estimateDate"),
+        Field("estimate_date", "date", GK + "estimateDate", precision=GK + "estimatePrecision"),
+        Field("price_base", "text", GK + "priceBase"),
+        Field("made_by", "ref", GK + "madeBy", targets=("body",)),
+        Field("includes", "refs", GK + "includes", targets=("figure",)),
         Field("qualifier", "enum", GK + "qualifier", choices=QUALIFIERS),
     )),
 )
@@ -200,8 +221,8 @@ KINDS: tuple[Kind, ...] = (
 COMMON_FIELDS = ("id", "sources", "certainty", "note")
 LINEAGE_FIELDS = {"successor": True, "date": False, "kind": True, "sources": False, "note": False,
                   "certainty": False}
-TENURE_FIELDS = {"person": True, "start": False, "end": False, "sources": False, "note": False,
-                 "certainty": False}
+TENURE_FIELDS = {"person": True, "start": False, "end": False, "ended_by": False, "start_certainty": False,
+                 "end_certainty": False, "sources": False, "note": False, "certainty": False}
 
 KIND_BY_KEY = {k.key: k for k in KINDS}
 KIND_BY_IRI_KIND = {k.iri_kind: k for k in KINDS}

@@ -74,8 +74,11 @@ def test_nhs_england_is_accountable_today_for_what_connecting_for_health_was(dat
     assert [t.via for t in delivery.path] == ["absorbed", "renamed", "merged"]
     assert {e.holder_label for e in delivery.alongside} == {"NHS England Chief Information Officer"}
     assert {s.key for s in delivery.accountability.sources} == {"cfhhist", "cfhwiki"}
-    # the service-implementation SRO role has no end in the data, but its holder's body closed in 2013
-    assert own["jeavons-npfit-service-implementation"].how == "stale"
+    # the service-implementation SRO role ended on a day our sources do not give, at the latest when its
+    # holder's body closed in 2013: nobody holds that scope today, and it never reads as current
+    jeavons = own["jeavons-npfit-service-implementation"]
+    assert jeavons.how == "lapsed" and jeavons.accountability.end_unknown
+    assert jeavons.accountability.until() == "end unknown (by 2013-03-31)"
     # recommendations it inherited: the NAO's 2020 six, addressed to NHS Digital
     assert {(r.recommendation, r.addressee.label) for r in cfh.recommendations} == {
         (key, "NHS Digital") for key in NAO20_RECOMMENDATIONS}

@@ -176,9 +176,13 @@ def test_pushing_again_changes_nothing_and_forcing_gives_the_same_counts(pushed:
 
 
 # ------------------------------------------------------------------------------------------------ queries
+LISTS = {"sources": None, "kinds": None, "includes": None, "includedIn": None, "sourceDetails": " | "}
+
+
 def _normal(value: Any, column: str) -> Any:
-    if column == "sources" and value:
-        return tuple(sorted(value.split()))
+    """GROUP_CONCAT and collect() list the same values in different orders: compare them as sorted tuples."""
+    if column in LISTS and value:
+        return tuple(sorted(value.split(LISTS[column])))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

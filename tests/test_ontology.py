@@ -204,7 +204,7 @@ EXPECTED_CLASSES = {
     "Initiative", "Programme", "Project", "Body", "Post", "Person", "Tenure", "Accountability", "Scope",
     "LineageEvent", "Lesson", "Theme", "Finding", "Recommendation", "Target", "Figure", "SourceDocument",
     "Evidence", "BodyKind", "AccountabilityKind", "LineageKind", "RecommendationStatus", "TargetStatus",
-    "Unit", "AccountabilityOverlap", "AccountabilityGap",
+    "Unit", "FigureKind", "AccountabilityOverlap", "AccountabilityGap",
 }  # fmt: skip
 
 
@@ -276,6 +276,7 @@ def test_properties_are_typed_once(ontology: Graph) -> None:
         (GK.RecommendationStatus, SKOS.Concept),
         (GK.TargetStatus, SKOS.Concept),
         (GK.Unit, SKOS.Concept),
+        (GK.FigureKind, SKOS.Concept),
     ],
 )
 def test_alignment_to_w3c_classes(ontology: Graph, sub: URIRef, sup: URIRef) -> None:
@@ -325,6 +326,10 @@ EXPECTED_SCHEMES = {
     }),
     "target-status": (GK.TargetStatusScheme, GK.TargetStatus, {"met", "missed", "replaced", "open", "unknown"}),
     "unit": (GK.UnitScheme, GK.Unit, {"GBP", "percent", "count", "year"}),
+    "figure-kind": (GK.FigureKindScheme, GK.FigureKind, {
+        "total-cost-estimate", "cost-estimate-part", "budget", "spend-to-date", "contract-value",
+        "benefit-forecast", "benefit-realised", "count", "percentage", "year",
+    }),
 }  # fmt: skip
 
 

@@ -72,7 +72,8 @@ def render(ctx: Explorer) -> None:
                    "person in one: a major project's SRO is a person in its department's post \"SRO of …\"). "
                    "Orange: an overlap — another line of accountability held the same kind of role at the same "
                    "time (⚠ marks the role). Red: a gap — no leading holder that day, though there was one before "
-                   "and is one after. Hover a cell for its records.")
+                   "and is one after. \"(end unknown)\": the role has ended on a day our sources do not give; it "
+                   "shows only up to the latest day it can have been held. Hover a cell for its records.")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Overlaps on {day.isoformat()}**")

@@ -108,7 +108,8 @@ def overlaps(data: GovernanceData, *, include_shared: bool = False, scope: str |
 
 
 def _note(data: GovernanceData, a: Accountability, b: Accountability, start: date) -> str:
-    """Say when an overlap is a hand-over between a body and its successor, or rests on year-precision dates."""
+    """Say when an overlap is a hand-over between a body and its successor, lasts only until an end that is
+    unknown (so it may not have happened), or rests on year-precision dates."""
     for step in data.lineage:
         pair = {step.predecessor, step.successor}
         if pair == {a.holder, b.holder} and (step.date is None or abs(step.date.year - start.year) <= 1):
@@ -116,6 +117,10 @@ def _note(data: GovernanceData, a: Accountability, b: Accountability, start: dat
             return (f"{data.label(step.predecessor)} {step.kind} into {data.label(step.successor)}{when}: "
                     f"a hand-over, not a standing overlap")
     end = min((e for e in (a.end, b.end) if e is not None), default=None)
+    unknown = [x for x in (a, b) if x.end_unknown and x.start < start]  # it may have ended before the other began
+    if unknown:
+        by = f" (by {unknown[0].end})" if unknown[0].end else ""
+        return f"the end of {unknown[0].key} is unknown{by}: a possible overlap, not a known one"
     coarse = [x.key for x in (a, b) if "year" in (x.start_precision, x.end_precision)]
     if coarse and end is not None and (end - start).days <= 366:
         return f"dates of {', '.join(coarse)} are known to the year only"

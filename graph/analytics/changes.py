@@ -21,6 +21,9 @@ The report adds up: every accountability in force on either date, or in between,
 (the steps inside a chain are counted in it, not again); and every hand-over step between the two dates says
 which of those it joins (``Transfer.part``), so steps outside the transfers — from something that came and went
 to something added, say — are accounted for too. A period given latest date first is swapped, with a note.
+
+An accountability whose end is unknown counts as in force up to the latest day it can have been held (its
+``end``), never as current; a hand-over from it is timed from that day, and its evidence says "end unknown".
 """
 
 from __future__ import annotations

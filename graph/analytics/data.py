@@ -92,6 +92,7 @@ class Accountability:
     description: str = ""
     start_precision: str = "day"
     end_precision: str = "day"
+    end_unknown: bool = False  # it ended on a day our sources do not give; ``end`` is then the latest it can be
 
     def in_force(self, on: date) -> bool:
         return self.start <= on and (self.end is None or self.end >= on)
@@ -113,6 +114,7 @@ class Body:
     end: date | None = None
     parent: str | None = None
     sources: tuple[str, ...] = ()
+    end_unknown: bool = False
 
     def closed(self, on: date) -> bool:
         return self.end is not None and self.end < on
@@ -138,6 +140,7 @@ class Tenure:
     person: str
     start: date | None = None
     end: date | None = None
+    end_unknown: bool = False  # ended (or not shown to go on) on a day our sources do not give
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,10 @@ class _Builder:
         value = self.one(s, p)
         return str(value) if value is not None else ""
 
+    def flag(self, s: str, p: str) -> bool:
+        """A boolean property (gk:endUnknown): true when stated true."""
+        return str(self.one(s, p)).lower() in ("true", "1")
+
     def concept(self, s: str, p: str, default: str = "") -> str:
         value = self.one(s, p)
         if value is None:
@@ -370,7 +377,8 @@ class _Builder:
             parent = self.one(s, GK + "parent")
             d.bodies[s] = Body(s, d.key(s), d.label(s), self.concept(s, GK + "bodyKind"),
                                _date(self.one(s, GK + "startDate")), _date(self.one(s, GK + "endDate")),
-                               d.canonical(parent) if parent else None, self.cited(s))
+                               d.canonical(parent) if parent else None, self.cited(s),
+                               self.flag(s, GK + "endUnknown"))
             d._abbreviations[s] = tuple(str(a).lower() for a in (*self.many(s, GK + "abbreviation"),
                                                                   *self.many(s, SKOS + "altLabel")))
         for s in by_kind["post"]:
@@ -381,7 +389,7 @@ class _Builder:
             post, person = self.one(s, GK + "post"), self.one(s, GK + "person")
             if post and person:
                 d.tenures.append(Tenure(post, person, _date(self.one(s, GK + "startDate")),
-                                        _date(self.one(s, GK + "endDate"))))
+                                        _date(self.one(s, GK + "endDate")), self.flag(s, GK + "endUnknown")))
         for s in by_kind["lineage"]:
             pred, succ = self.one(s, GK + "predecessor"), self.one(s, GK + "successor")
             if pred and succ:
@@ -403,7 +411,7 @@ class _Builder:
                 self.concept(s, GK + "accountabilityKind"), started,
                 _date(self.one(s, GK + "endDate")), self.cited(s), self.text(s, GK + "certainty"),
                 self.text(s, DCT + "description"), self.text(s, GK + "startPrecision") or "day",
-                self.text(s, GK + "endPrecision") or "day"))
+                self.text(s, GK + "endPrecision") or "day", self.flag(s, GK + "endUnknown")))
         self.data.accountabilities.sort(key=lambda a: (a.start, a.key))
 
     def _same(self) -> None:

@@ -25,9 +25,16 @@ class Evidence:
     certainty: str = ""
     description: str = ""
     sources: tuple[SourceRef, ...] = field(default_factory=tuple)
+    end_unknown: bool = False  # ended on a day our sources do not give; ``end`` is the latest it can be
+
+    def until(self) -> str:
+        """The end as a reader should see it: a day, "end unknown (by …)" or "today"."""
+        if self.end_unknown:
+            return f"end unknown (by {self.end.isoformat()})" if self.end else "end unknown"
+        return self.end.isoformat() if self.end else "today"
 
     def period(self) -> str:
-        return f"{self.start.isoformat()}–{self.end.isoformat() if self.end else 'today'}"
+        return f"{self.start.isoformat()}–{self.until()}"
 
     def summary(self) -> str:
         keys = ", ".join(s.key for s in self.sources)
@@ -37,4 +44,4 @@ class Evidence:
 def evidence(data: GovernanceData, acc: Accountability) -> Evidence:
     return Evidence(acc.key, acc.iri, acc.holder, data.label(acc.holder), data.holder_type(acc.holder), acc.scope,
                     data.label(acc.scope), acc.kind, acc.start, acc.end, acc.certainty, acc.description,
-                    tuple(data.source_refs(acc.sources)))
+                    tuple(data.source_refs(acc.sources)), acc.end_unknown)

@@ -137,8 +137,9 @@ def accountabilities_of(data: GovernanceData, body: str, today: date) -> list[di
     for a in data.accountabilities:
         if a.holder not in members:
             continue
+        end = (f"unknown (by {iso(a.end)})" if a.end else "unknown") if a.end_unknown else iso(a.end)
         rows.append({"scope": data.label(a.scope), "kind": a.kind, "start": iso(a.start),
-                     "end": iso(a.end), "until": iso(a.end or today), "ongoing": a.end is None,
+                     "end": end, "until": iso(a.end or today), "ongoing": a.end is None and not a.end_unknown,
                      "holder": data.label(a.holder), "certainty": a.certainty or "sourced",
                      "sources": ", ".join(a.sources), "fact": ref_of(a.iri), "scope ref": ref_of(a.scope)})
     return rows

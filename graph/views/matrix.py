@@ -2,7 +2,10 @@
 force on that date), with overlaps and gaps marked; and what changed between two dates (unchanged, transferred,
 added, removed, came and went, and each hand-over step). The rules for overlaps, gaps and transfers are the
 analytics' (graph/analytics); the SROs of the major-projects portfolio are accountabilities like the others
-(a project is a scope, its SRO a person in the post "SRO of <project>" of its department)."""
+(a project is a scope, its SRO a person in the post "SRO of <project>" of its department).
+
+A role whose end is unknown is in the matrix only up to the latest day it can have been held, and is marked
+"(end unknown)" there, never shown as current."""
 
 from __future__ import annotations
 
@@ -30,10 +33,12 @@ class Cell:
     via: list[str] = field(default_factory=list)  # posts or people acting for the body
     facts: list[str] = field(default_factory=list)
     overlap: list[str] = field(default_factory=list)  # the kinds of role it shares with another line
+    end_unknown: list[str] = field(default_factory=list)  # the kinds of role held only by records whose end is unknown
 
     @property
     def text(self) -> str:
-        return ", ".join(k + (" ⚠" if k in self.overlap else "") for k in sorted(set(self.kinds)))
+        return ", ".join(k + (" ⚠" if k in self.overlap else "") + (" (end unknown)" if k in self.end_unknown else "")
+                         for k in sorted(set(self.kinds)))
 
     @property
     def status(self) -> str:
@@ -86,15 +91,19 @@ def matrix(data: GovernanceData, on: date, *, include_shared: bool = False, body
     cells: dict[tuple[str, str], Cell] = {}
     for a in live:
         held_by = sorted({data.canonical(b) for b in lines.bodies_of(a.holder)}) or [a.holder]
-        for body in held_by:
-            key = (a.scope, body)
+        for holder_body in held_by:
+            key = (a.scope, holder_body)
             if key not in cells:
-                cells[key] = Cell(ref_of(a.scope), data.label(a.scope), ref_of(body), data.label(body))
+                cells[key] = Cell(ref_of(a.scope), data.label(a.scope), ref_of(holder_body), data.label(holder_body))
             cell = cells[key]
             cell.kinds.append(a.kind)
             cell.facts.append(ref_of(a.iri))
-            if a.holder != body:
+            if a.holder != holder_body:
                 cell.via.append(data.label(a.holder))
+    for (scope, holder_body), cell in cells.items():
+        known = {a.kind for a in live if a.scope == scope and not a.end_unknown
+                 and holder_body in ({data.canonical(b) for b in lines.bodies_of(a.holder)} or {a.holder})}
+        cell.end_unknown = sorted(set(cell.kinds) - known)
     for scope in sorted({a.scope for a in live} | ({a.scope for a in data.accountabilities} if not body else set()),
                         key=data.label):
         state = accountable(data, scope, on, include_shared=include_shared, lines=lines)
@@ -128,8 +137,9 @@ def bodies_holding(data: GovernanceData) -> dict[str, str]:
 
 
 def _evidence_row(e: Evidence) -> dict[str, Any]:
+    end = (f"unknown (by {iso(e.end)})" if e.end else "unknown") if e.end_unknown else iso(e.end)
     return {"scope": e.scope_label, "holder": e.holder_label, "kind": e.kind, "start": iso(e.start),
-            "end": iso(e.end), "sources": ", ".join(s.key for s in e.sources), "fact": ref_of(e.iri)}
+            "end": end, "sources": ", ".join(s.key for s in e.sources), "fact": ref_of(e.iri)}
 
 
 CHANGES = ("added", "removed", "transferred", "came and went", "unchanged", "hand-over steps")

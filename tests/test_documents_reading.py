@@ -11,11 +11,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from conftest import ROOT
-from ingest.doc_classify import classify, topic_of_heading
-from ingest.doc_figures import find_figures, find_periods
-from ingest.doc_mentions import Entity, Name, NameIndex, find_mentions
-from ingest.doc_read import read
-from ingest.doc_structure import parse, split_sentences
+from ingest.documents.classify import classify, topic_of_heading
+from ingest.documents.figures import find_figures, find_periods
+from ingest.documents.mentions import Entity, Name, NameIndex, find_mentions
+from ingest.documents.read import read
+from ingest.documents.structure import parse, split_sentences
 
 GK = "https://w3id.org/govkg/ontology#"
 

@@ -6,7 +6,7 @@ continuation lines), a *key fact* (a line holding only a figure or date, such as
 by the lines saying what it counts) or prose. Unmarked headings are found among the prose lines: a short
 line (at most 14 words, or 16 ending in a colon) that starts with a capital or digit, does not end like a
 sentence, and stands alone in its block or opens it. Their levels are relative: the document's first line
-is its title (level 1); a heading followed by prose, or that introduces a topic (see doc_classify), is one
+is its title (level 1); a heading followed by prose, or that introduces a topic (see classify), is one
 level below the last marked heading (or 2); a heading followed by a list is one level further down.
 
 Prose and list items are split into sentences; a list item under a finding, recommendation or lesson topic
@@ -20,7 +20,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from ingest.doc_classify import RECORD_KINDS, topic_of_heading
+from ingest.documents.classify import RECORD_KINDS, topic_of_heading
 
 _ITEM = re.compile(r"^[ \t\xa0]*(?:(?P<bullet>[•●▪◦‣∙·*+–—-])|\(?(?P<num>\d{1,3})[.)]|\(?(?:[a-z]|i{1,3}|iv|v|vi{1,3}|"
                    r"ix|x)[.)])[ \t\xa0]+(?=\S)")

@@ -1,4 +1,4 @@
-"""A document read by ingest/documents.py, as RDF: the source document, its sections, statements, records
+"""A document read by ingest/documents (the package), as RDF: the source document, its sections, statements, records
 (findings, recommendations, lessons, figures), mentions and earlier versions, every node with the exact
 passage it comes from (a ``gk:Evidence`` with ``gk:quote`` and character offsets into ``gk:documentText``).
 
@@ -18,12 +18,12 @@ from typing import Any
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from graph.namespaces import GK, ID, PREFIXES
-from ingest.doc_classify import Classification, refers_back, subject_span
-from ingest.doc_figures import FigureMatch, Period, period_for, phrase_after
-from ingest.doc_mentions import Entity, Mention
-from ingest.doc_meta import Metadata
-from ingest.doc_read import Extracted
-from ingest.doc_structure import Structure, Unit
+from ingest.documents.classify import Classification, refers_back, subject_span
+from ingest.documents.figures import FigureMatch, Period, period_for, phrase_after
+from ingest.documents.mentions import Entity, Mention
+from ingest.documents.meta import Metadata
+from ingest.documents.read import Extracted
+from ingest.documents.structure import Structure, Unit
 
 _FORMS = {"item": "list-item", "sentence": "sentence", "key-fact": "key-fact"}
 _CLASS = {"finding": "Finding", "recommendation": "Recommendation", "lesson": "Lesson"}

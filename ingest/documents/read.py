@@ -70,7 +70,7 @@ def read(raw: bytes, kind: str, where: str) -> Extracted:
     else:
         text, encoding, note = decode(raw, where)
         if kind == "text/html":
-            from ingest.doc_html import read_html
+            from ingest.documents.html import read_html
 
             out = read_html(text)
         elif kind == "text/markdown":

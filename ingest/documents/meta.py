@@ -24,7 +24,7 @@ from graph.errors import InputError
 from graph.namespaces import is_key, slug
 from ingest.curated_schema import SOURCE_KINDS
 from ingest.dates import FuzzyDate, parse_date
-from ingest.doc_read import Extracted, load_yaml
+from ingest.documents.read import Extracted, load_yaml
 
 FIELDS = ("title", "publisher", "date", "url", "identifier", "kind", "reliability", "key", "made_by")
 SIDECAR_SUFFIX = ".meta.yaml"

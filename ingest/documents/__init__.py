@@ -3,14 +3,14 @@ findings, recommendations, lessons, figures and mentions, each with the exact pa
 
 ``govkg ingest report.pdf`` (or ``--as document`` for a file of another name). The pieces:
 
-* ``doc_read`` (and ``doc_html``): bytes → the document text (the encoding policy is there);
-* ``doc_meta``: title, publisher, date, URL, identifiers from flags, a ``<file>.meta.yaml`` sidecar, front
+* ``read`` (and ``html``): bytes → the document text (the encoding policy is there);
+* ``meta``: title, publisher, date, URL, identifiers from flags, a ``<file>.meta.yaml`` sidecar, front
   matter or the HTML head / PDF information;
-* ``doc_structure``: sections, list items, sentences and key facts as spans of the text;
-* ``doc_classify``: finding, recommendation, lesson, figure statement or other, with a confidence;
-* ``doc_figures``: money, percentages, counts, durations, dates and periods, normalised;
-* ``doc_mentions``: bodies and programmes named, resolved against the store, with the document's own aliases;
-* ``doc_graph``: all of it as RDF.
+* ``structure``: sections, list items, sentences and key facts as spans of the text;
+* ``classify``: finding, recommendation, lesson, figure statement or other, with a confidence;
+* ``figures``: money, percentages, counts, durations, dates and periods, normalised;
+* ``mentions``: bodies and programmes named, resolved against the store, with the document's own aliases;
+* ``rdf``: all of it as RDF.
 
 One source per document, keyed ``doc-<slug>`` (of the ``key`` or ``title`` given as metadata, else of the file
 name), so that ingesting a document again replaces its graph. When the content differs from what the store
@@ -29,10 +29,9 @@ from pathlib import Path
 from graph.backends import Backend
 from graph.errors import InputError
 from graph.namespaces import ID
-from ingest.doc_classify import Classification, classify, subject_span
-from ingest.doc_figures import FigureMatch, Period, find_figures, find_periods
-from ingest.doc_graph import DocumentGraph, OldVersion, Reading
-from ingest.doc_mentions import (
+from ingest.documents.classify import Classification, classify, subject_span
+from ingest.documents.figures import FigureMatch, Period, find_figures, find_periods
+from ingest.documents.mentions import (
     AliasDefinition,
     Entity,
     Mention,
@@ -43,9 +42,10 @@ from ingest.doc_mentions import (
     load_themes,
     resolve_name,
 )
-from ingest.doc_meta import Metadata, resolve
-from ingest.doc_read import Extracted, media_type, read
-from ingest.doc_structure import Structure, parse
+from ingest.documents.meta import Metadata, resolve
+from ingest.documents.rdf import DocumentGraph, OldVersion, Reading
+from ingest.documents.read import Extracted, media_type, read
+from ingest.documents.structure import Structure, parse
 from ingest.pipeline import Prepared
 from ingest.registry import Context
 

@@ -29,19 +29,24 @@ from pathlib import Path
 from graph.backends import Backend
 from graph.errors import InputError
 from graph.namespaces import ID
+from ingest.dates import parse_date
+from ingest.documents.classify import RECORD_KINDS
 from ingest.documents.mentions import (
     Entity,
     Mention,
     NameIndex,
     author,
+    find_mentions,
     load_index,
     load_themes,
     resolve_name,
 )
 from ingest.documents.meta import Metadata, resolve
 from ingest.documents.model import MODEL_FILE, Reader, try_reader
+from ingest.documents.people import PeopleIndex, find_people, load_people
 from ingest.documents.rdf import DocumentGraph, OldVersion, Reading
 from ingest.documents.read import Extracted, media_type, read
+from ingest.documents.sameas import Identified, Said, curated_statements, identify, source_facts
 from ingest.documents.statements import Analysis, analyse, heading_kinds, outline
 from ingest.documents.structure import Structure
 from ingest.pipeline import Prepared
@@ -49,6 +54,7 @@ from ingest.registry import Context
 
 NAME = "document"
 VERSION = b"document:2"
+IDENTITY_DAYS = 62
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -76,6 +82,10 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     names_digest = _names_digest(index)
     analysis = analyse(extracted, structure, index, meta.date.first if meta.date else None, reader, why_not=why_not)
     text = extracted.text
+    identified = _identify(ctx.store, text, analysis, reader, meta)
+    if identified is not None and _adopt(meta, identified):  # the date changes how renamed bodies are read
+        analysis.mentions, analysis.definitions, analysis.ambiguous = find_mentions(
+            text, load_index(ctx.store), meta.date.first if meta.date else None)
     publisher = resolve_name(index, meta.publisher) if meta.publisher else None
     if publisher is not None and publisher.kind != "body":
         publisher = None
@@ -83,18 +93,62 @@ def prepare(path: Path, ctx: Context) -> list[Prepared]:
     doc_hash = hashlib.sha256(raw).hexdigest()
     version, older, previous_hash = _versions(ctx.store, meta.key, doc_hash, where)
     themes = load_themes(ctx.store)
+    people_index = load_people(ctx.store)
+    people = find_people(text, people_index, structure.speeches, analysis.mentions, meta.key)
     reading = Reading(meta.key, meta, extracted, structure, analysis.classes, analysis.periods, analysis.figures,
-                      analysis.mentions, made_by, publisher, themes, doc_hash, version, older)
+                      analysis.mentions, made_by, publisher, themes, doc_hash, version, older, people,
+                      {p.iri: p for p in people_index.posts}, identified,
+                      {e.iri: e.parent for e in index.entities.values() if e.parent})
     builder = DocumentGraph(reading)
     graph = builder.build()
     report = _report(reading, builder, analysis, previous_hash, _same_content(ctx.store, meta.key, doc_hash))
     content_hash = hashlib.sha256(b"\0".join((
         VERSION, raw, json.dumps(meta.as_json(), sort_keys=True).encode(), names_digest.encode(),
-        json.dumps(sorted(themes.items())).encode(), str(version).encode(), _model_digest(reader)))).hexdigest()
+        json.dumps(sorted(themes.items())).encode(), str(version).encode(), _model_digest(reader),
+        _people_digest(people_index).encode(),
+        json.dumps(identified.as_json() if identified else None, sort_keys=True).encode()))).hexdigest()
     lines = _line_locator(text, where, extracted)
     return [Prepared(
         key=meta.key, title=meta.title, origin=str(path), ingester=NAME, content_hash=content_hash, graph=graph,
         report=report, locate=lambda iri: lines(builder.where[iri]) if iri in builder.where else iri)]
+
+
+def _identify(store: Backend, text: str, analysis: Analysis, reader: Reader | None, meta: Metadata
+              ) -> Identified | None:
+    """The curated source the document is a copy of, recognised by its records (sameas.py); not when the
+    document states a date more than IDENTITY_DAYS from the source's (another document on the same report)."""
+    if reader is None:
+        return None
+    ours = [Said("", c.kind, " ".join(text[u.start:u.end].split()))
+            for u, c in zip(analysis.structure.units, analysis.classes, strict=True) if c.kind in RECORD_KINDS]
+    curated = curated_statements(store) if ours else []
+    found = identify(ours, curated, reader.embed, source_facts(store)) if curated else None
+    if found is not None and meta.date is not None and found.date:
+        gap = abs((meta.date.first - parse_date(found.date).first).days)
+        if gap > IDENTITY_DAYS and meta.date.precision == "day":
+            return None
+    return found
+
+
+def _adopt(meta: Metadata, found: Identified) -> bool:
+    """Take the curated source's date and title where the document gave none; whether the date changed."""
+    origin = f"curated source {found.source} ({found.reason()})"
+    if meta.origins.get("title", "the file name") == "the file name" and found.title:
+        meta.title, meta.origins["title"] = found.title, origin
+    if meta.date is None and found.date:
+        meta.date, meta.origins["date"] = parse_date(found.date), origin
+        return True
+    return False
+
+
+def _people_digest(index: PeopleIndex) -> str:
+    """The people and posts the names were resolved against."""
+    h = hashlib.sha256()
+    for key in sorted(index.people):
+        h.update(f"{' '.join(key)}\t{[p.iri for p in index.people[key]]}\n".encode())
+    for post in index.posts:
+        h.update(f"{post.iri}\t{post.label}\t{sorted(post.words)}\t{post.body}\n".encode())
+    return h.hexdigest()
 
 
 def _model_digest(reader: Reader | None) -> bytes:
@@ -173,6 +227,8 @@ def _report(r: Reading, builder: DocumentGraph, analysis: Analysis, previous_has
         ("recommendations", "recommendation"), ("lessons", "lesson"), ("figures", "figure"), ("mentions", "mention"),
         ("evidence", "evidence"))}
     counts["periods"] = len(r.periods)
+    counts["people"] = len({pm.person.iri for pm in r.people})
+    counts["tenures"] = builder.counts.get("tenure", 0)
     counts["entities_mentioned"] = len({m.entity.iri for m in r.mentions})
     out: dict[str, object] = {
         "format": r.extracted.media_type, "encoding": r.extracted.encoding or "n/a", "characters": len(r.extracted.text),
@@ -191,6 +247,7 @@ def _report(r: Reading, builder: DocumentGraph, analysis: Analysis, previous_has
     if builder.skipped.get("lessons_without_theme"):
         notes.append("lessons need a theme: ingest the curated themes first")
     optional: dict[str, object] = {"previous_hash": previous_hash, "same_content_as": same,
+                                   "identified_as": r.alternate.as_json() if r.alternate else None,
                                    "unresolved_aliases": unresolved, "ambiguous_names": ambiguous,
                                    "ignored_metadata": r.meta.ignored, "notes": notes}
     out.update({name: value for name, value in optional.items() if value})

@@ -22,12 +22,17 @@ from ingest.documents.classify import Classification, refers_back, subject_span
 from ingest.documents.figures import FigureMatch, Period, period_for, phrase_after
 from ingest.documents.mentions import Entity, Mention
 from ingest.documents.meta import Metadata
+from ingest.documents.people import PersonMention, Post
 from ingest.documents.read import Extracted
+from ingest.documents.sameas import Identified
+from ingest.documents.speech import Speech
 from ingest.documents.structure import Structure, Unit
 
 _FORMS = {"item": "list-item", "sentence": "sentence", "key-fact": "key-fact"}
 _CLASS = {"finding": "Finding", "recommendation": "Recommendation", "lesson": "Lesson"}
 _LETTER = {"finding": "f", "recommendation": "r", "lesson": "l"}
+_GROUP = re.compile(r"\b(?:its|their|the)\s+(?:arm['’]?s[- ]?length bodies|arms[- ]length bodies|ALBs|agencies|"
+                    r"national bodies|sponsored bodies|executive agencies)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,13 @@ class Reading:
     content_hash: str
     version: int = 1
     older: list[OldVersion] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)
+    posts: dict[str, Post] = field(default_factory=dict)  # the store's posts, by IRI
+    alternate: Identified | None = None  # the curated source the document is a copy of
+    parents: dict[str, str] = field(default_factory=dict)  # body IRI → its parent body's IRI
+
+    def index_parent(self, iri: str | None) -> str | None:
+        return self.parents.get(iri) if iri else None
 
 
 def u(kind: str, key: str) -> URIRef:
@@ -133,6 +145,7 @@ class DocumentGraph:
     # ------------------------------------------------------------------ build
     def build(self) -> Graph:
         self.document()
+        self.persons()
         sections = self.sections()
         previous: list[Entity] = []
         statements: list[URIRef] = []
@@ -167,6 +180,9 @@ class DocumentGraph:
         self.add(d, "dcterms:format", r.extracted.media_type)
         self.add(d, "gk:version", Literal(r.version, datatype=XSD.integer))
         self.mention_links(d, 0, len(self.text))
+        if r.alternate is not None:
+            self.add(d, "prov:alternateOf", u("source", r.alternate.source))
+            self.add(d, "skos:note", f"Recognised as the curated source {r.alternate.source}: {r.alternate.reason()}.")
         self.where[str(d)] = 0
         newer = d
         for old in sorted(r.older, key=lambda o: -o.version):
@@ -203,6 +219,10 @@ class DocumentGraph:
             self.add(n, "gk:section", sections[unit.section])
         self.add(n, "gk:evidence", self.evidence(unit.start, unit.end))
         self.add(n, "gk:position", Literal(unit.index + 1, datatype=XSD.integer))
+        self.add(n, "gk:reference", unit.reference)
+        speaker = self.speaker(unit)
+        if speaker is not None:
+            self.add(n, "gk:saidBy", speaker)
         self.mention_links(n, unit.start, unit.end)
         self.cite(n, cls.confidence)
         return n
@@ -210,12 +230,15 @@ class DocumentGraph:
     # ------------------------------------------------------------------ records
     def record(self, unit: Unit, cls: Classification, statement: URIRef, previous: list[Entity]) -> list[Entity]:
         r, kind = self.r, cls.kind
+        speaker = self.speaker(unit)
+        # what a speaker says is theirs; it is also the author's when the speaker holds a post in the author body
+        author = URIRef(r.author.iri) if r.author and (speaker is None or self.speaks_for_author(unit)) else None
         addressees: list[Entity] = []
         if kind == "recommendation":
             addressees = self.addressees(unit, previous)
-            if r.author is None:
-                self.skipped["recommendations_without_author"] = self.skipped.get(
-                    "recommendations_without_author", 0) + 1
+            if author is None:
+                reason = "recommendations_said_by_speakers" if speaker is not None else "recommendations_without_author"
+                self.skipped[reason] = self.skipped.get(reason, 0) + 1
                 return addressees
         themes = self.themes_for(unit) if kind == "lesson" else []
         if kind == "lesson" and not themes:
@@ -226,12 +249,15 @@ class DocumentGraph:
         body = " ".join(self.text[unit.start:unit.end].split())
         self.add(n, "rdfs:label", short(body))
         self.add(n, "gk:evidence", self.evidence(unit.start, unit.end))
+        for start, end in unit.parts:  # a list item's sentences are evidence of the one record
+            self.add(n, "gk:evidence", self.evidence(start, end))
         self.add(n, "gk:extractedFrom", statement)
         self.add(n, "gk:certainty", self.certainty)
+        self.add(n, "gk:reference", unit.reference)
+        self.add(n, "gk:saidBy", speaker)
         self.mention_links(n, unit.start, unit.end)
         self.cite(n, cls.confidence)
         date = Literal(r.meta.date.first, datatype=XSD.date) if r.meta.date else None
-        author = URIRef(r.author.iri) if r.author else None
         if kind == "lesson":
             self.add(n, "dcterms:title", short(body, 80))
             self.add(n, "gk:lessonText", body)
@@ -253,6 +279,77 @@ class DocumentGraph:
             return addressees
         return previous
 
+    # ------------------------------------------------------------------ speakers and people
+    def speech_of(self, unit: Unit) -> Speech | None:
+        return self.r.structure.speeches[unit.speech] if unit.speech is not None else None
+
+    def speaker_mention(self, unit: Unit) -> PersonMention | None:
+        speech = self.speech_of(unit)
+        if speech is None:
+            return None
+        a, b = speech.name
+        return next((pm for pm in self.r.people if pm.start < b and a < pm.end), None)
+
+    def speaker(self, unit: Unit) -> URIRef | None:
+        found = self.speaker_mention(unit)
+        return self.person_iri(found.person.iri) if found is not None else None
+
+    def speaks_for_author(self, unit: Unit) -> bool:
+        """Whether the speaker holds a post in the author body (by this document or the store's tenures)."""
+        found = self.speaker_mention(unit)
+        if found is None or self.r.author is None:
+            return False
+        bodies = {pm.post.body for pm in self.r.people if pm.person == found.person and pm.post is not None}
+        bodies |= {self.r.posts[p].body for p in found.person.posts if p in self.r.posts}
+        return self.r.author.iri in bodies
+
+    def person_iri(self, iri: str) -> URIRef:
+        return URIRef(iri if "://" in iri else f"{ID}{iri}")
+
+    def persons(self) -> None:
+        """New people and posts read from the document, and a dated tenure for each person named with a role."""
+        made: set[str] = set()
+        tenures: dict[tuple[str, str], URIRef] = {}
+        for pm in self.r.people:
+            person = self.person_iri(pm.person.iri)
+            if not pm.person.curated and pm.person.iri not in made:
+                made.add(pm.person.iri)
+                self.new_node(person, "Person", pm.person.label, pm.start)
+            if pm.post is None:
+                continue
+            post = self.person_iri(pm.post.iri)
+            if not pm.post.curated and pm.post.iri not in made:
+                made.add(pm.post.iri)
+                self.new_node(post, "Post", pm.post.label, (pm.role or (pm.start, pm.end))[0])
+                if pm.post.body:
+                    self.add(post, "org:postIn", URIRef(pm.post.body))
+            span = (min(pm.start, pm.role[0]), max(pm.end, pm.role[1])) if pm.role else (pm.start, pm.end)
+            pair = (str(person), str(post))
+            if pair not in tenures:
+                n = self.node("tenure", f"{self.r.key}.t{len(tenures) + 1}", "Tenure", span[0])
+                tenures[pair] = n
+                self.add(n, "gk:person", person)
+                self.add(n, "gk:post", post)
+                if self.r.meta.date is not None:  # the document's date dates the claim
+                    self.add(n, "dcterms:date", Literal(self.r.meta.date.first, datatype=XSD.date))
+                self.add(n, "gk:certainty", self.certainty)
+                self.add(n, "skos:note", f"{pm.person.label} named as {self.text[pm.role[0]:pm.role[1]]!r} by the "
+                                         f"document" if pm.role else "")
+                self.cite(n, round(min(pm.confidence, 0.9), 2))
+            self.add(tenures[pair], "gk:evidence", self.evidence(*span))
+
+    def new_node(self, n: URIRef, cls: str, label: str, start: int) -> None:
+        """A person or post the store did not know, read from this document."""
+        key = str(n).rsplit("/", 1)[-1]
+        self.g.add((n, RDF.type, URIRef(GK + cls)))
+        self.add(n, "gk:key", key)
+        self.add(n, "rdfs:label", label)
+        self.add(n, "gk:certainty", self.certainty)
+        self.add(n, "skos:note", f"read from the document {self.r.meta.title!r}; not in the curated data")
+        self.where[str(n)] = start
+        self.counts[cls.lower()] = self.counts.get(cls.lower(), 0) + 1
+        self.cite(n, 0.7)
+
     def addressees(self, unit: Unit, previous: list[Entity]) -> list[Entity]:
         """Bodies a recommendation is addressed to: the subject of its modal verb, else (for a list item or an
         agentless sentence) the lead-in or heading that introduced it; "these organisations" looks back."""
@@ -261,7 +358,7 @@ class DocumentGraph:
         if span is not None:
             found = [e for e in self.entities_in(*span, kind="body") if e.iri != author]
             if found:
-                return found
+                return found + self.their_bodies(found, self.text[span[0]:span[1]])
             if refers_back(self.text[span[0]:span[1]]):
                 return previous
         places: list[tuple[int, int]] = [unit.lead] if unit.lead else []
@@ -271,8 +368,23 @@ class DocumentGraph:
             head = subject_span(self.text, start, end) or (start, end)
             found = [e for e in self.entities_in(*head, kind="body") if e.iri != author]
             if found:
-                return found
+                return found + self.their_bodies(found, self.text[head[0]:head[1]])
         return []
+
+    def their_bodies(self, named: list[Entity], subject: str) -> list[Entity]:
+        """The bodies "its arm's-length bodies" (or "its agencies", "their national bodies") stands for: those
+        the document names whose parent, or parent's parent, is a body the subject names."""
+        if not _GROUP.search(subject):
+            return []
+        heads = {e.iri for e in named}
+        out: list[Entity] = []
+        for m in self.r.mentions:
+            e = m.entity
+            parent = e.parent
+            grand = self.r.index_parent(parent) if parent else None
+            if e.kind == "body" and e.iri not in heads and e not in out and (parent in heads or grand in heads):
+                out.append(e)
+        return out
 
     def themes_for(self, unit: Unit) -> list[str]:
         words = {w[:6] for w in re.findall(r"[a-z]+", self.text[unit.start:unit.end].lower()) if len(w) > 3}
@@ -381,19 +493,31 @@ class DocumentGraph:
 
     # ------------------------------------------------------------------ mentions
     def mentions(self) -> None:
-        items: list[tuple[int, Mention | Period]] = [(m.start, m) for m in self.r.mentions]
+        items: list[tuple[int, Mention | Period | tuple[PersonMention, str]]] = [(m.start, m) for m in self.r.mentions]
         items += [(pd.start, pd) for pd in self.r.periods]
-        for position, (_start, item) in enumerate(sorted(items, key=lambda x: x[0]), start=1):
-            n = self.node("mention", f"{self.r.key}.m{position}", "Mention", item.start)
-            self.add(n, "gk:evidence", self.evidence(item.start, item.end))
+        items += [(pm.start, (pm, "person")) for pm in self.r.people]
+        items += [(pm.role[0], (pm, "post")) for pm in self.r.people if pm.role and pm.post]
+        for position, (start, item) in enumerate(sorted(items, key=lambda x: x[0]), start=1):
+            n = self.node("mention", f"{self.r.key}.m{position}", "Mention", start)
             self.add(n, "gk:position", Literal(position, datatype=XSD.integer))
-            if isinstance(item, Mention):
+            if isinstance(item, tuple):
+                pm, what = item
+                span = (pm.start, pm.end) if what == "person" else (pm.role or (pm.start, pm.end))
+                self.add(n, "gk:evidence", self.evidence(*span))
+                self.add(n, "gk:mentionKind", what)
+                target = pm.person.iri if what == "person" else pm.post.iri if pm.post else ""
+                self.add(n, "gk:refersTo", self.person_iri(target))
+                self.add(n, "gk:matchedBy", pm.how if what == "person" else pm.post_how)
+                self.cite(n, pm.confidence if what == "person" else (0.6 if pm.post_how == "new" else 0.8))
+            elif isinstance(item, Mention):
+                self.add(n, "gk:evidence", self.evidence(item.start, item.end))
                 self.add(n, "gk:mentionKind", item.entity.kind)
                 self.add(n, "gk:refersTo", URIRef(item.entity.iri))
                 self.add(n, "gk:matchedBy", item.how)
                 self.add(n, "skos:note", item.note)
                 self.cite(n, item.confidence)
             else:
+                self.add(n, "gk:evidence", self.evidence(item.start, item.end))
                 self.add(n, "gk:mentionKind", "period")
                 self.add(n, "gk:startDate", Literal(item.first, datatype=XSD.date))
                 self.add(n, "gk:endDate", Literal(item.last, datatype=XSD.date))

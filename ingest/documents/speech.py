@@ -24,6 +24,7 @@ _TITLES = r"(?:The\s+)?(?:Rt\.?\s+Hon\.?\s+)?(?:Sir|Dame|Lord|Lady|Baroness|Baro
           r"Professor|Prof\.?|Cllr\.?|Councillor)"
 _WORD = r"[A-Z][A-Za-z'’\-]+"
 NAME = rf"(?:{_TITLES}\s+(?:[A-Z]\.?\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}|{_WORD}(?:\s+(?:[A-Z]\.\s*)?{_WORD}){{1,3}})"
+TITLED = re.compile(rf"(?<![\w-]){_TITLES}\s+(?:[A-Z]\.?\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}")
 _TURN = re.compile(rf"^(?P<lead>[ \t>*_]*(?:(?P<q>Q\s?\d{{1,4}})[.:]?\s+)?)(?P<name>{NAME}|(?:The\s+)?Chair(?:man|"
                    rf"woman|person)?)(?:\s*\((?P<role>[^()\n]{{2,90}})\))?[*_]*\s*:[*_]*[ \t]+(?=\S)")
 _NOT_SPEAKERS = {

@@ -592,7 +592,7 @@ def document_links(store: Backend) -> list[Match]:
     for (doc, source), ours in sorted(by_doc.items()):
         theirs = [c for c in curated if source in c.sources]
         for p in pair(sorted(ours, key=lambda s: s.iri), theirs, enc.encode):
-            out.append(Match({"iri": p.ours.iri, "label": p.ours.text[:80], "source": doc},
+            out.append(Match({"iri": p.ours.iri, "label": p.ours.text, "source": doc},
                              {"iri": p.theirs.iri, "label": p.theirs.label, "source": "curated"}, "owl:sameAs",
                              "same-statement", f"cosine {p.cosine:.3f} (next best {p.cosine - p.margin:.3f}); "
                                                f"the document is a copy of {source}, which the curated record cites"))

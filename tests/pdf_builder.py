@@ -42,6 +42,14 @@ def _assemble(page_streams: list[bytes], title: str = "", created: str = "D:2021
     return bytes(out)
 
 
+PDF_PAGES = [
+    ["Digital records review (test fixture)", "Key findings",
+     "\u2022 Only 54% of trusts can rely on digital records.", "\u2022 NHSX does not have a plan for interoperability."],
+    ["Recommendations", "\u2022 NHS Digital should publish standards by July 2021.",
+     "Government committed \u00a34.7 billion from 2016-17 to 2020-21."],
+]
+
+
 def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
     """A minimal PDF (Helvetica, WinAnsi text), one line per string, with a title in its information."""
     streams = [b"BT /F1 11 Tf 14 TL 72 770 Td " + b" ".join(b"(" + _esc(t) + b") Tj T*" for t in lines) + b" ET"
@@ -81,7 +89,7 @@ class Report:
 WIDTH, HEIGHT = 595, 842
 COLUMNS = (54.0, 310.0)  # left edges of the two columns
 CHARS = 44  # characters per column line at 9.5 pt
-BODY, LEADING, TOP, BOTTOM = 9.5, 12.0, 770.0, 90.0
+BODY, LEADING, TOP, BOTTOM = 9.5, 12.0, 770.0, 150.0  # footnotes sit below BOTTOM, above the footer
 
 
 def _line_runs(x: float, y: float, line: str, size: float, bold: bool) -> list[Run]:
@@ -121,7 +129,7 @@ def layout(report: Report) -> bytes:
         prefix = f"{block.number} " if block.number else ("\u2022 " if block.kind == "bullet" else "")
         lines = textwrap.wrap(prefix + block.text, CHARS if size == BODY else int(CHARS * BODY / size))
         needed = len(lines) * LEADING + (8 if block.kind != "bullet" else 2)
-        if y - needed < BOTTOM + 40 * bool(notes):
+        if y - needed < BOTTOM:
             if column == 0:
                 column, y = 1, (TOP - 40.0 if not pages else TOP)
             else:
@@ -140,8 +148,8 @@ def layout(report: Report) -> bytes:
         runs.append(Run(COLUMNS[0], 810, 8, report.header.format(page=number)))
         runs.append(Run(COLUMNS[0], 40, 8, report.footer.format(page=number)))
         runs.append(Run(290, 26, 8, str(number)))
-        for k, note in enumerate(notes_here):
-            runs.append(Run(COLUMNS[0], 70 - k * 9, 7, note))
+        for k, note in enumerate(notes_here[:8]):
+            runs.append(Run(COLUMNS[0], 135 - k * 9, 7, note))
         # line by line across the page, left column then right, as a typesetter might write them
         runs.sort(key=lambda r: (-round(r.y), r.x))
         body = b" ".join(b"BT /%s %.1f Tf 1 0 0 1 %.1f %.1f Tm (%s) Tj ET" % (

@@ -15,15 +15,14 @@ from graph.backends.embedded import Store
 from graph.errors import InputError
 from ingest import documents
 from ingest.registry import Context
+from pdf_builder import PDF_PAGES
+from pdf_builder import make_pdf as build_pdf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
 
 def make_pdf() -> bytes:
-    from test_documents import PDF_PAGES
-    from test_documents import make_pdf as build
-
-    return build(PDF_PAGES)
+    return build_pdf(PDF_PAGES)
 
 
 @pytest.fixture(scope="module")

@@ -184,6 +184,26 @@ def subject_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + begin, start + head_end
 
 
+_ORG = re.compile(r"^(?:the\s+)?(?:[A-Z][\w&'’-]*)(?:\s+(?:of|for|and|&)?\s*[A-Z][\w&'’-]*){0,5}"
+                  r"(?:\s+and\s+(?:its|their|the)\s+[a-z’'\- ]+)?$")
+
+
+def organisation_subject(text: str, start: int, end: int) -> bool:
+    """Whether the subject of the statement's modal verb reads as an organisation: "the" and a capitalised
+    name, a capitalised name of two words or more, or an acronym ("the Department", "NHS England and its
+    arm's-length bodies", "NHSX"), after any opening phrase ("To meet their aims, …")."""
+    span = subject_span(text, start, end)
+    if span is None or text[start:end].rstrip().endswith("?"):
+        return False
+    subject = text[span[0]:span[1]].strip()
+    subject = subject[subject.rfind(",") + 1:].strip() if "," in subject else subject
+    if not _ORG.match(subject):
+        return False
+    words = [w for w in subject.split() if w.lower() not in ("the", "and", "of", "for", "&")]
+    definite = subject.lower().startswith("the ")
+    return bool(words) and (definite or len(words) >= 2 or (len(words[0]) > 1 and words[0].isupper()))
+
+
 def refers_back(text: str) -> bool:
     """Whether a recommendation's subject points back at the bodies named before ("these organisations")."""
     return bool(_ANAPHORA.search(text))

@@ -273,6 +273,10 @@ class _Reader:
             marker = f"{out.lists[-1][1]}. "
         elif label:
             marker = f"- {self.clean(label).strip()}: "
+        while out.parts and not out.parts[-1].strip():  # the previous item's line end, not a blank line
+            out.parts.pop()
+        if out.parts:
+            out.parts[-1] = out.parts[-1].rstrip()
         out.write("\n" + "  " * max(0, len(out.lists) - 1) + marker)
         while i < len(self.s) and self.s[i] in " \t\n":
             i += 1

@@ -383,7 +383,8 @@ def resolve_name(index: NameIndex, name: str) -> Entity | None:
 
 
 # ------------------------------------------------------------------------------------------- authorship
-_AUTHOR_AFTER = re.compile(r"^\s*(?:has |have )?(?:found|finds|recommends?|concludes?|reported|reports|"
+_AUTHOR_AFTER = re.compile(r"^\s*(?:(?:today|yesterday|now|also|recently|this week|has today|have today)\s+)?"
+                           r"(?:has |have )?(?:found|finds|recommends?|concludes?|reported|reports|"
                            r"published|has published|have (?:just )?released|has (?:just )?released|report)\b", re.I)
 _AUTHOR_BEFORE = re.compile(r"(?:report|review|study|investigation|audit) (?:by|from|of) (?:the )?$", re.I)
 

@@ -9,7 +9,7 @@
   (classify.topic_of_heading), else by the heading model when it is sure (probability ≥ HEADING_MIN);
 * every other statement goes to the trained classifier (model.py): its embedding and its structure features
   (features.py) give a probability for each kind, and the most probable kind is taken, with that probability
-  as the confidence; but a body named as the subject of "should"/"must"/"need to" makes a recommendation,
+  as the confidence; but an organisation as the subject of "should"/"must"/"need to" makes a recommendation,
   and a lower-case description under a key facts heading a figure statement (its value was lost);
 * without the classifier (onnxruntime missing, or a model that does not match the encoder) the cue phrases of
   classify.py decide, and the ingest report says why.
@@ -24,7 +24,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ingest.documents.classify import RECORD_KINDS, Classification, classify, subject_span, topic_of_heading
+from ingest.documents.classify import (
+    RECORD_KINDS,
+    Classification,
+    classify,
+    organisation_subject,
+    subject_span,
+    topic_of_heading,
+)
 from ingest.documents.features import STRUCTURE, Context, structure_vector
 from ingest.documents.figures import FigureMatch, Period, find_figures, find_periods
 from ingest.documents.mentions import AliasDefinition, Mention, NameIndex, find_mentions
@@ -138,14 +145,16 @@ def _settle_items(text: str, structure: Structure, analysis: Analysis, reader: R
     parts = Structure(sections=structure.sections, elements=structure.elements, speeches=structure.speeches)
     parts.units = [replace(u, start=a, end=b, form="sentence", first_in_paragraph=i == 0, parts=[])
                    for u in whole for i, (a, b) in enumerate(u.parts)]
-    probs = reader.statement_probs([_statement(text, u) for u in parts.units],
-                                   _features(text, parts, _contexts(text, parts, analysis)))
+    contexts = _contexts(text, parts, analysis)
+    features = _features(text, parts, contexts)
+    probs = reader.statement_probs([_statement(text, u) for u in parts.units], features)
     classes = reader.classifier.statements.classes
     kinds: dict[int, set[str]] = {}
     k = 0
     for u in whole:
         for _ in u.parts:
-            kinds.setdefault(u.index, set()).add(classes[int(probs[k].argmax())])
+            ruled = _overruled(text, parts.units[k], features[k], contexts[k])
+            kinds.setdefault(u.index, set()).add(ruled.kind if ruled else classes[int(probs[k].argmax())])
             k += 1
     split_items(structure, {i for i, found in kinds.items() if len(found - {"other"}) > 1})
 
@@ -182,11 +191,13 @@ _SHOULD_HAVE = STRUCTURE.index("should_have")
 
 
 def _overruled(text: str, unit: Unit, features: list[float], context: Context) -> Classification | None:
-    """Two shapes that settle a statement's kind whatever the model says: a body named as the subject of
-    "should", "must" or "need(s) to" (a recommendation addressed to it), and, under a key facts heading, a
-    description in lower case whose value line was lost (a figure statement)."""
-    if context.body_subject and any(features[k] for k in _MODAL_SLOTS) and not features[_SHOULD_HAVE]:
-        return Classification("recommendation", 0.9, "a body named as the subject of 'should', 'must' or 'need to'")
+    """Two shapes that settle a statement's kind whatever the model says: an organisation (a body in the store,
+    or a capitalised name) as the subject of "should", "must" or "need(s) to" (a recommendation addressed to it),
+    and, under a key facts heading, a description in lower case whose value line was lost (a figure statement)."""
+    if any(features[k] for k in _MODAL_SLOTS) and not features[_SHOULD_HAVE] and (
+            context.body_subject or organisation_subject(text, unit.start, unit.end)):
+        return Classification("recommendation", 0.9, "an organisation as the subject of 'should', 'must' or "
+                                                      "'need to'")
     if unit.topic == "figure" and text[unit.start:unit.start + 1].islower():
         return Classification("figure", 0.5, "description under a key facts heading (its value is missing)")
     return None

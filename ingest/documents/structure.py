@@ -145,15 +145,16 @@ def parse(text: str, headings: dict[int, int] | None = None, *, speeches: list[S
             parent = stack[-1] if stack else None
             # under a heading that has a kind, a subheading names its own kind only in so many words
             own = topic_of_heading(title) if parent is not None and parent.topic else kind_of(title)
-            if n == 0 and el.level == 1 and len(title.split()) > 3:
+            is_title = n == 0 and (el.level == 1 or all(o.level > el.level for o in elements[1:] if o.kind == "heading"))
+            if is_title and len(title.split()) > 3:
                 own = None  # a document's title ("Lessons from NPfIT") does not make everything a lesson
             section = Section(len(out.sections), title, el.start, el.end, el.level,
                               parent.index if parent else None, own or (parent.topic if parent else None), own,
                               el.marked)
             out.sections.append(section)
             stack.append(section)
-            if n == 0 and el.level == 1:
-                out.title = title
+            if is_title:
+                out.title = title  # the first line, as a heading above all others (a note's only \section)
             lead, lead_kind = None, None
             continue
         current = stack[-1] if stack else None
@@ -274,8 +275,8 @@ def _elements(lines: list[Line | None]) -> list[Element]:
                 while j < len(block) and _plain(block[j]) and not _starts_key_fact(block, j):
                     j += 1
                 elements.append(Element("keyfact", block[i:j]))
-            else:
-                while j < len(block) and _plain(block[j]) and not _starts_key_fact(block, j):
+            else:  # a paragraph, up to the next transcript turn
+                while j < len(block) and _plain(block[j]) and not _starts_key_fact(block, j) and not block[j].turn:
                     j += 1
                 elements.append(Element("para", block[i:j]))
             i = j

@@ -1,32 +1,32 @@
-"""A document read by ingest/documents (the package), as RDF: the source document, its sections, statements, records
-(findings, recommendations, lessons, figures), mentions and earlier versions, every node with the exact
-passage it comes from (a ``gk:Evidence`` with ``gk:quote`` and character offsets into ``gk:documentText``).
+"""A document read by ingest/documents, as RDF: the source document, its sections, statements, records
+(findings, recommendations, lessons, figures), people, posts and tenures, mentions and earlier versions, every
+node with the exact passage it comes from (a ``gk:Evidence`` with ``gk:quote`` and character offsets into
+``gk:documentText``). The shared node writing is in nodes.py, figures in figure_nodes.py, speakers and people
+in people_nodes.py.
 
 IRIs: ``id/source/<key>`` for the document and ``id/<kind>/<key>.<n>`` for what is in it (``.s3`` a section,
 ``.u12`` a statement, ``.f1`` a finding, ``.r1`` a recommendation, ``.l1`` a lesson, ``.n1`` a figure,
-``.m1`` a mention, ``.v1`` an earlier version), and ``id/evidence/<key>.<start>-<end>`` for a passage.
+``.m1`` a mention, ``.v1`` an earlier version, ``.t1`` a tenure, and ``id/person/<key>.p1``, ``id/post/<key>.q1``
+for people and posts read from it), and ``id/evidence/<key>.<start>-<end>`` for a passage.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-from graph.namespaces import GK, ID, PREFIXES
+from graph.namespaces import GK
 from ingest.documents.classify import Classification, refers_back, subject_span
-from ingest.documents.figures import FigureMatch, Period, period_for, phrase_after
+from ingest.documents.figure_nodes import FigureNodes
+from ingest.documents.figures import Period
 from ingest.documents.mentions import Entity, Mention
-from ingest.documents.meta import Metadata
-from ingest.documents.people import PersonMention, Post
-from ingest.documents.read import Extracted
-from ingest.documents.sameas import Identified
-from ingest.documents.speech import Speech
-from ingest.documents.structure import Structure, Unit
+from ingest.documents.nodes import OldVersion, Reading, short, u
+from ingest.documents.people import PersonMention
+from ingest.documents.people_nodes import PeopleNodes
+from ingest.documents.structure import Unit
+
+__all__ = ["DocumentGraph", "OldVersion", "Reading"]
 
 _FORMS = {"item": "list-item", "sentence": "sentence", "key-fact": "key-fact"}
 _CLASS = {"finding": "Finding", "recommendation": "Recommendation", "lesson": "Lesson"}
@@ -35,112 +35,8 @@ _GROUP = re.compile(r"\b(?:its|their|the)\s+(?:arm['’]?s[- ]?length bodies|arm
                     r"national bodies|sponsored bodies|executive agencies)\b", re.I)
 
 
-@dataclass(frozen=True)
-class OldVersion:
-    version: int
-    content_hash: str
-    ingested_at: str = ""
-    title: str = ""
-
-
-@dataclass
-class Reading:
-    """Everything read from one document."""
-
-    key: str
-    meta: Metadata
-    extracted: Extracted
-    structure: Structure
-    classes: list[Classification]
-    periods: list[Period]
-    figures: list[FigureMatch]
-    mentions: list[Mention]
-    author: Entity | None
-    publisher: Entity | None
-    themes: dict[str, str]
-    content_hash: str
-    version: int = 1
-    older: list[OldVersion] = field(default_factory=list)
-    people: list[PersonMention] = field(default_factory=list)
-    posts: dict[str, Post] = field(default_factory=dict)  # the store's posts, by IRI
-    alternate: Identified | None = None  # the curated source the document is a copy of
-    parents: dict[str, str] = field(default_factory=dict)  # body IRI → its parent body's IRI
-
-    def index_parent(self, iri: str | None) -> str | None:
-        return self.parents.get(iri) if iri else None
-
-
-def u(kind: str, key: str) -> URIRef:
-    return URIRef(f"{ID}{kind}/{key}")
-
-
-def p(name: str) -> URIRef:
-    prefix, local = name.split(":", 1)
-    return URIRef((GK if prefix == "gk" else PREFIXES[prefix]) + local)
-
-
-def short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-class DocumentGraph:
-    """Builds the graph; ``where`` maps node IRIs to text offsets, ``counts`` says what was made."""
-
-    def __init__(self, r: Reading) -> None:
-        self.r = r
-        self.text = r.extracted.text
-        self.g = Graph()
-        self.doc = u("source", r.key)
-        self.where: dict[str, int] = {}
-        self.counts: dict[str, int] = {}
-        self.skipped: dict[str, int] = {}
-        self._evidence: dict[tuple[int, int], URIRef] = {}
-        self.certainty = "secondary" if r.meta.reliability == "secondary" else "sourced"
-
-    # ------------------------------------------------------------------ helpers
-    def add(self, s: URIRef, pred: str, value: Any) -> None:
-        if value is None or value == "":
-            return
-        obj = value if isinstance(value, URIRef | Literal) else Literal(value)
-        self.g.add((s, p(pred), obj))
-
-    def node(self, kind: str, key: str, cls: str, start: int) -> URIRef:
-        n = u(kind, key)
-        self.g.add((n, RDF.type, URIRef(GK + cls)))
-        self.add(n, "gk:key", key)
-        self.where[str(n)] = start
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-        return n
-
-    def evidence(self, start: int, end: int) -> URIRef:
-        if (start, end) in self._evidence:
-            return self._evidence[(start, end)]
-        e = self.node("evidence", f"{self.r.key}.{start}-{end}", "Evidence", start)
-        self.add(e, "gk:quote", self.text[start:end])
-        self.add(e, "gk:startOffset", Literal(start, datatype=XSD.integer))
-        self.add(e, "gk:endOffset", Literal(end, datatype=XSD.integer))
-        self.add(e, "prov:wasQuotedFrom", self.doc)
-        pages = self.r.extracted.pages
-        if pages:
-            self.add(e, "gk:page", Literal(bisect.bisect_right(pages, start), datatype=XSD.integer))
-        self._evidence[(start, end)] = e
-        return e
-
-    def cite(self, n: URIRef, confidence: float | None = None) -> None:
-        self.add(n, "prov:wasDerivedFrom", self.doc)
-        if confidence is not None:
-            self.add(n, "gk:confidence", Literal(Decimal(str(confidence)), datatype=XSD.decimal))
-
-    def entities_in(self, start: int, end: int, kind: str | None = None) -> list[Entity]:
-        out: list[Entity] = []
-        for m in self.r.mentions:
-            if start <= m.start and m.end <= end and (kind is None or m.entity.kind == kind) and m.entity not in out:
-                out.append(m.entity)
-        return out
-
-    def mention_links(self, n: URIRef, start: int, end: int) -> None:
-        for entity in self.entities_in(start, end):
-            self.add(n, "gk:mentions", URIRef(entity.iri))
+class DocumentGraph(FigureNodes, PeopleNodes):
+    """The document, its sections, statements, records, figures, people and mentions as RDF."""
 
     # ------------------------------------------------------------------ build
     def build(self) -> Graph:
@@ -279,77 +175,6 @@ class DocumentGraph:
             return addressees
         return previous
 
-    # ------------------------------------------------------------------ speakers and people
-    def speech_of(self, unit: Unit) -> Speech | None:
-        return self.r.structure.speeches[unit.speech] if unit.speech is not None else None
-
-    def speaker_mention(self, unit: Unit) -> PersonMention | None:
-        speech = self.speech_of(unit)
-        if speech is None:
-            return None
-        a, b = speech.name
-        return next((pm for pm in self.r.people if pm.start < b and a < pm.end), None)
-
-    def speaker(self, unit: Unit) -> URIRef | None:
-        found = self.speaker_mention(unit)
-        return self.person_iri(found.person.iri) if found is not None else None
-
-    def speaks_for_author(self, unit: Unit) -> bool:
-        """Whether the speaker holds a post in the author body (by this document or the store's tenures)."""
-        found = self.speaker_mention(unit)
-        if found is None or self.r.author is None:
-            return False
-        bodies = {pm.post.body for pm in self.r.people if pm.person == found.person and pm.post is not None}
-        bodies |= {self.r.posts[p].body for p in found.person.posts if p in self.r.posts}
-        return self.r.author.iri in bodies
-
-    def person_iri(self, iri: str) -> URIRef:
-        return URIRef(iri if "://" in iri else f"{ID}{iri}")
-
-    def persons(self) -> None:
-        """New people and posts read from the document, and a dated tenure for each person named with a role."""
-        made: set[str] = set()
-        tenures: dict[tuple[str, str], URIRef] = {}
-        for pm in self.r.people:
-            person = self.person_iri(pm.person.iri)
-            if not pm.person.curated and pm.person.iri not in made:
-                made.add(pm.person.iri)
-                self.new_node(person, "Person", pm.person.label, pm.start)
-            if pm.post is None:
-                continue
-            post = self.person_iri(pm.post.iri)
-            if not pm.post.curated and pm.post.iri not in made:
-                made.add(pm.post.iri)
-                self.new_node(post, "Post", pm.post.label, (pm.role or (pm.start, pm.end))[0])
-                if pm.post.body:
-                    self.add(post, "org:postIn", URIRef(pm.post.body))
-            span = (min(pm.start, pm.role[0]), max(pm.end, pm.role[1])) if pm.role else (pm.start, pm.end)
-            pair = (str(person), str(post))
-            if pair not in tenures:
-                n = self.node("tenure", f"{self.r.key}.t{len(tenures) + 1}", "Tenure", span[0])
-                tenures[pair] = n
-                self.add(n, "gk:person", person)
-                self.add(n, "gk:post", post)
-                if self.r.meta.date is not None:  # the document's date dates the claim
-                    self.add(n, "dcterms:date", Literal(self.r.meta.date.first, datatype=XSD.date))
-                self.add(n, "gk:certainty", self.certainty)
-                self.add(n, "skos:note", f"{pm.person.label} named as {self.text[pm.role[0]:pm.role[1]]!r} by the "
-                                         f"document" if pm.role else "")
-                self.cite(n, round(min(pm.confidence, 0.9), 2))
-            self.add(tenures[pair], "gk:evidence", self.evidence(*span))
-
-    def new_node(self, n: URIRef, cls: str, label: str, start: int) -> None:
-        """A person or post the store did not know, read from this document."""
-        key = str(n).rsplit("/", 1)[-1]
-        self.g.add((n, RDF.type, URIRef(GK + cls)))
-        self.add(n, "gk:key", key)
-        self.add(n, "rdfs:label", label)
-        self.add(n, "gk:certainty", self.certainty)
-        self.add(n, "skos:note", f"read from the document {self.r.meta.title!r}; not in the curated data")
-        self.where[str(n)] = start
-        self.counts[cls.lower()] = self.counts.get(cls.lower(), 0) + 1
-        self.cite(n, 0.7)
-
     def addressees(self, unit: Unit, previous: list[Entity]) -> list[Entity]:
         """Bodies a recommendation is addressed to: the subject of its modal verb, else (for a list item or an
         agentless sentence) the lead-in or heading that introduced it; "these organisations" looks back."""
@@ -397,99 +222,6 @@ class DocumentGraph:
         if scored:
             return [iri for *_, iri in sorted(scored)[:2]]
         return [iri for iri in self.r.themes if iri.endswith("/general")][:1]
-
-    # ------------------------------------------------------------------ figures
-    def figures(self, statements: list[URIRef]) -> None:
-        units = self.r.structure.units
-        starts = [unit.start for unit in units]
-        placed: dict[int, list[FigureMatch]] = {}
-        outside: list[FigureMatch] = []
-        for f in self.r.figures:
-            i = bisect.bisect_right(starts, f.start) - 1
-            if i >= 0 and units[i].start <= f.start and f.end <= units[i].end:
-                placed.setdefault(i, []).append(f)
-            else:
-                outside.append(f)
-        for i, unit in enumerate(units):
-            figs = placed.get(i, [])
-            if unit.form == "key-fact" and not any(f.start < (unit.value_end or 0) for f in figs):
-                self.dated_key_fact(unit, statements[i])
-            for f in figs:
-                self.figure(f, unit, figs, statements[i])
-        for f in outside:
-            line_start = self.text.rfind("\n", 0, f.start) + 1
-            line_end = self.text.find("\n", f.end)
-            self.figure(f, None, [f], None, (line_start, len(self.text) if line_end < 0 else line_end))
-
-    def figure(self, f: FigureMatch, unit: Unit | None, figs: list[FigureMatch], statement: URIRef | None,
-               context: tuple[int, int] | None = None) -> None:
-        r = self.r
-        start, end = (unit.start, unit.end) if unit else context or (f.start, f.end)
-        periods = [pd for pd in r.periods if start <= pd.start and pd.end <= end]
-        value_line = unit is not None and unit.form == "key-fact" and f.start < (unit.value_end or 0)
-        if value_line and unit is not None and unit.value_end is not None:
-            measured = (unit.value_end, end)
-            while measured[0] < end and self.text[measured[0]].isspace():
-                measured = (measured[0] + 1, end)
-            measures = " ".join(self.text[measured[0]:measured[1]].split())
-            in_description = [pd for pd in periods if pd.start >= unit.value_end]
-            period = in_description[0] if in_description else None
-        else:
-            measured = phrase_after(self.text, f.end, end)
-            measures = " ".join(self.text[start:end].split())
-            period = period_for(f, figs, periods)
-        n = self.node("figure", f"{r.key}.n{self.counts.get('figure', 0) + 1}", "Figure", f.start)
-        figure_text = " ".join(self.text[f.start:f.end].split())
-        phrase = " ".join(self.text[measured[0]:measured[1]].split())
-        self.add(n, "rdfs:label", short(f"{figure_text} {phrase}".strip() if not value_line
-                                        else f"{figure_text}: {phrase}"))
-        self.add(n, "gk:amount", Literal(f.amount, datatype=XSD.decimal))
-        self.add(n, "gk:unit", u("unit", f.unit))
-        self.add(n, "gk:measures", short(measures, 300) or figure_text)
-        self.add(n, "gk:qualifier", f.qualifier)
-        self.dates(n, period)
-        if r.meta.date is not None and "estimat" in self.text[start:end].lower():
-            self.add(n, "gk:estimateDate", Literal(r.meta.date.first, datatype=XSD.date))
-        for entity in self.entities_in(*measured):
-            self.add(n, "gk:about", URIRef(entity.iri))
-        self.add(n, "gk:evidence", self.evidence(f.start, f.end))
-        if unit is not None:
-            self.add(n, "gk:evidence", self.evidence(unit.start, unit.end))
-        self.add(n, "gk:extractedFrom", statement)
-        self.add(n, "gk:certainty", self.certainty)
-        self.mention_links(n, start, end)
-        self.cite(n, 0.9 if f.unit in ("GBP", "percent") else 0.75)
-
-    def dated_key_fact(self, unit: Unit, statement: URIRef) -> None:
-        """A key fact whose value line is a date ("July 2019" / "NHSX unit launched"): a year figure."""
-        value_end = unit.value_end or unit.end
-        period = next((pd for pd in self.r.periods if unit.start <= pd.start and pd.end <= value_end), None)
-        if period is None:
-            return
-        desc_start = value_end
-        while desc_start < unit.end and self.text[desc_start].isspace():
-            desc_start += 1
-        description = " ".join(self.text[desc_start:unit.end].split())
-        n = self.node("figure", f"{self.r.key}.n{self.counts.get('figure', 0) + 1}", "Figure", unit.start)
-        when = " ".join(self.text[period.start:period.end].split())
-        self.add(n, "rdfs:label", short(f"{when}: {description}"))
-        self.add(n, "gk:amount", Literal(Decimal(period.first.year), datatype=XSD.decimal))
-        self.add(n, "gk:unit", u("unit", "year"))
-        self.add(n, "gk:measures", short(description, 300) or when)
-        self.add(n, "gk:qualifier", "exact")
-        self.dates(n, period)
-        for entity in self.entities_in(desc_start, unit.end):
-            self.add(n, "gk:about", URIRef(entity.iri))
-        self.add(n, "gk:evidence", self.evidence(period.start, period.end))
-        self.add(n, "gk:evidence", self.evidence(unit.start, unit.end))
-        self.add(n, "gk:extractedFrom", statement)
-        self.add(n, "gk:certainty", self.certainty)
-        self.cite(n, 0.75)
-
-    def dates(self, n: URIRef, period: Period | None) -> None:
-        if period is not None:
-            self.add(n, "gk:periodStart", Literal(period.first, datatype=XSD.date))
-            self.add(n, "gk:periodEnd", Literal(period.last, datatype=XSD.date))
 
     # ------------------------------------------------------------------ mentions
     def mentions(self) -> None:

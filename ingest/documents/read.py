@@ -1,13 +1,17 @@
-"""Reading report documents: bytes → the document text, its marked headings and any embedded metadata.
+"""Reading report documents: bytes → the document text, its marked headings, block quotes and any embedded
+metadata.
 
-The document text is what evidence offsets count in (it is stored as ``gk:documentText``):
+The document text is what evidence offsets count in (it is stored as ``gk:documentText``); it holds no markup:
 
-* plain text: the file decoded, line ends made ``\\n``;
-* Markdown: the same without the front matter, fenced code, link targets and inline markup (``**``, ``_``,
-  backticks); ``#`` headings lose their hashes and are remembered as marked headings;
-* HTML: the text of the page (of ``<main>`` or ``<article>`` when there is one), one block per paragraph,
-  heading or list item, list items written ``• item`` or ``1. item``; scripts, styles and navigation left out;
-* PDF: the text pypdf extracts, page by page, pages separated by a blank line.
+* plain text: the file decoded, line ends made ``\\n`` (LaTeX-style macros, if it has them, read as below);
+* Markdown, reStructuredText, AsciiDoc (markup.py, rst.py, asciidoc.py) and LaTeX-style macros in Markdown,
+  plain text or a ``.tex`` file (latex.py): the text without markup, headings remembered as marked headings,
+  block quotes as quotes;
+* HTML (html.py): the text of the page (of ``<main>`` or ``<article>`` when there is one), one block per
+  paragraph, heading or list item, list items written ``• item`` or ``1. item``; scripts, styles and
+  navigation left out;
+* PDF (pdf.py): the text laid out as a reader sees the page — columns, running headers and footers, page
+  numbers and footnotes dealt with — page by page.
 
 Encoding policy for the text formats: UTF-8 (with or without a byte-order mark); failing that, Windows-1252
 when every byte is defined in it (noted in the report). Anything else is refused with the byte, line and
@@ -183,8 +187,10 @@ def front_matter(text: str, where: str) -> tuple[dict[str, Any], str, int]:
 def read_marked(text: str, where: str, kind: str) -> Extracted:
     """Markdown, reStructuredText, AsciiDoc or LaTeX (see markup.py and latex.py); LaTeX-style macros in
     Markdown or plain text are read first."""
+    from ingest.documents.asciidoc import read_asciidoc
     from ingest.documents.latex import latex_to_markdown, looks_like_latex
-    from ingest.documents.markup import read_asciidoc, read_markdown, read_rst
+    from ingest.documents.markup import read_markdown
+    from ingest.documents.rst import read_rst
 
     meta, body, skipped = front_matter(text, where) if kind in ("text/markdown", "text/plain", "text/x-tex") \
         else ({}, text, 0)

@@ -4,6 +4,8 @@
 ``curated/``        the curated YAML dataset that ``govkg ingest`` loads when given no path
 ``mappings/``       how each public dataset's columns and codes map to the graph (GOV.UK, ODS, GMPP, lessons)
 ``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores)
+``documents/``      labelled documents the document classifier is trained on (``labelled/train``) and judged on
+                    (``labelled/held-out``); exercises, not sources
 =================== ==========================================================================================
 
 This package holds no code beyond the paths to those folders, so that they ship with an install and are found
@@ -17,3 +19,4 @@ CURATED_DIR = HERE / "curated"
 MAPPINGS_DIR = HERE / "mappings"
 EVALUATION_DIR = HERE / "evaluation"
 SEARCH_EVAL = EVALUATION_DIR / "search.yaml"
+LABELLED_DOCUMENTS_DIR = HERE / "documents" / "labelled"

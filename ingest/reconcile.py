@@ -335,6 +335,7 @@ def reconcile(store: Backend) -> Reconciliation:
     result = Reconciliation(matches, _distinct(ambiguous), dict(sorted(counts.items())), unmatched)
     _members(result, NHS_TRUSTS, bodies, clusters, _source_of(bodies, "ods"), _source_of(bodies, "govuk"))
     result.portfolio = portfolio(store)
+    result.matches += document_links(store)
     return result
 
 
@@ -618,4 +619,41 @@ def _who(rec: dict[str, str]) -> str:
     return f"{shorten(rec['iri'])} “{rec['label']}” [{rec['source']}]"
 
 
-__all__ = ["NHS_TRUSTS", "Collective", "Reconciliation", "reconcile", "render", "trust_name"]
+# ------------------------------------------------------------------------------------------- document records
+def document_links(store: Backend) -> list[Match]:
+    """Findings, recommendations and lessons read from a document that say the same thing as a curated record of
+    the same source: for each document recognised as a copy of a curated source (``prov:alternateOf``, see
+    ingest/documents/sameas.py), its records paired one to one with the curated records citing that source,
+    by the similarity of their texts. Each pair is an ``owl:sameAs`` with the reason ``same-statement`` and the
+    cosine; nothing is merged. None when the sentence encoder is not installed."""
+    from ingest.documents.model import ModelUnavailable, encoder
+    from ingest.documents.sameas import KINDS, Said, curated_statements, pair
+
+    rows = store.select("""SELECT ?doc ?k ?src ?r ?t ?text WHERE { ?doc a gk:SourceDocument ; gk:key ?k ;
+        prov:alternateOf ?src . ?r gk:extractedFrom ?st ; prov:wasDerivedFrom ?doc ; a ?t .
+        VALUES ?t { gk:Finding gk:Recommendation gk:Lesson }
+        OPTIONAL { ?r gk:text ?x } OPTIONAL { ?r gk:lessonText ?y } BIND(COALESCE(?x, ?y) AS ?text)
+        FILTER(BOUND(?text)) }""")
+    if not rows:
+        return []
+    try:
+        enc = encoder()
+    except ModelUnavailable:
+        return []
+    curated = curated_statements(store)
+    by_doc: dict[tuple[str, str], list[Said]] = defaultdict(list)
+    for r in rows:
+        by_doc[(str(r["k"]), str(r["src"]).rsplit("/", 1)[-1])].append(
+            Said(str(r["r"]), KINDS[str(r["t"]).rsplit("#", 1)[-1]], str(r["text"])))
+    out: list[Match] = []
+    for (doc, source), ours in sorted(by_doc.items()):
+        theirs = [c for c in curated if source in c.sources]
+        for p in pair(sorted(ours, key=lambda s: s.iri), theirs, enc.encode):
+            out.append(Match({"iri": p.ours.iri, "label": p.ours.text, "source": doc},
+                             {"iri": p.theirs.iri, "label": p.theirs.label, "source": "curated"}, "owl:sameAs",
+                             "same-statement", f"cosine {p.cosine:.3f} (next best {p.cosine - p.margin:.3f}); "
+                                               f"the document is a copy of {source}, which the curated record cites"))
+    return out
+
+
+__all__ = ["NHS_TRUSTS", "Collective", "Reconciliation", "document_links", "reconcile", "render", "trust_name"]

@@ -2,7 +2,9 @@
 ingested into copies of the bundled store, then read back with SPARQL.
 
 The expected findings, recommendations, £ figures and mentions of the seeds were written by hand from
-reading ../shared/seeds/*.txt, not from the ingester's output.
+reading ../shared/seeds/*.txt, not from the ingester's output. The seeds must give all of them; the
+classifier may find more findings in their prose (it is a model, judged in bench/documents.md), but never
+the statements listed as not findings.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 from conftest import ROOT, need
 from graph.backends.embedded import Store
 from ingest.pipeline import ingest
+from pdf_builder import PDF_PAGES, make_pdf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 ID = "https://w3id.org/govkg/id/"
@@ -26,46 +29,6 @@ S000, S002 = "doc-000-9ef03104b57a1c18", "doc-002-69c5c486eb952cae"
 DHSC, NHSEI, NHSD, NHSX, TRUSTS = (f"{ID}body/{k}" for k in (
     "department-of-health-and-social-care", "nhs-england-and-nhs-improvement", "nhs-digital", "nhsx", "nhs-trusts"))
 NAO = f"{ID}body/national-audit-office"
-
-
-def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
-    """A minimal PDF (Helvetica, WinAnsi text), one line per string, with a title in its information."""
-    def esc(s: str) -> bytes:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("cp1252")
-
-    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
-                         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    kids = []
-    for lines in pages:
-        stream = b"BT /F1 11 Tf 14 TL 72 770 Td " + b" ".join(b"(" + esc(t) + b") Tj T*" for t in lines) + b" ET"
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                    b"/Contents %d 0 R >>" % len(objs))
-        kids.append(len(objs))
-    objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
-    info = b""
-    if title:
-        objs.append(b"<< /Title (" + esc(title) + b") /CreationDate (D:20210601120000Z) >>")
-        info = b" /Info %d 0 R" % len(objs)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, info, xref)
-    return bytes(out)
-
-
-PDF_PAGES = [
-    ["Digital records review (test fixture)", "Key findings",
-     "\u2022 Only 54% of trusts can rely on digital records.", "\u2022 NHSX does not have a plan for interoperability."],
-    ["Recommendations", "\u2022 NHS Digital should publish standards by July 2021.",
-     "Government committed \u00a34.7 billion from 2016-17 to 2020-21."],
-]
 
 
 def copy_store(bundled: Path, dest: Path) -> Path:
@@ -174,10 +137,18 @@ def test_summary_yields_every_key_finding(seed_store: Store) -> None:
         ?s (dcterms:isPartOf)* ?top . ?top gk:sectionTopic "finding" ;
         prov:wasDerivedFrom <{ID}source/{S000}> }}""")
     assert sorted(r["t"] for r in found) == sorted(KEY_FINDINGS_000)
-    # and one more finding in the introduction's prose, with a lower confidence
-    assert texts(seed_store, "Finding", S000) == [
-        "However, the previous attempt to achieve this, between 2002 and 2011, was both expensive and largely "
-        "unsuccessful.", *KEY_FINDINGS_000]
+    # and the finding in the introduction's prose
+    findings = texts(seed_store, "Finding", S000)
+    assert {"However, the previous attempt to achieve this, between 2002 and 2011, was both expensive and largely "
+            "unsuccessful.", *KEY_FINDINGS_000} <= set(findings)
+    assert not set(findings) & set(NOT_FINDINGS_000)
+
+
+NOT_FINDINGS_000 = [
+    "The UK's National Audit Office have just released their report on digital transformation in the NHS.",
+    "In other words, the NHS will need to undergo a digital transformation.",
+    "Get the latest news, updates and more delivered directly to your email inbox",
+]
 
 
 def test_summary_yields_the_six_recommendations_addressed_to_the_department(seed_store: Store) -> None:
@@ -231,16 +202,17 @@ FINDINGS_002 = [
     "If they don’t, they are unlikely to meet their ambitions for digital transformation and achieve value for "
     "taxpayers.\"",
 ]
-RECOMMENDATIONS_002 = [
+RECOMMENDATIONS_002 = [  # "its arm's-length bodies": those the document names whose parent is the Department
     ("To meet their aims, the Department and its arms-length bodies should resolve the governance and "
      "accountability issues and major technical challenges that have hampered progress in improving digital "
-     "services in the NHS.", {DHSC}),
+     "services in the NHS.", {DHSC, NHSD}),
     ("The NAO recommends that these organisations need to have a better understanding of the funding required to "
-     "meet their ambitions.", {DHSC}),  # "these organisations": the Department and its arm's-length bodies
+     "meet their ambitions.", {DHSC, NHSD}),  # "these organisations": the Department and its arm's-length bodies
     ("National governance arrangements should be simplified and strengthened, and digital maturity assessments of "
      "local organisations should be used to gather important information.", set()),  # no addressee named
     ("To meet this challenge, the Department and its arm’s-length bodies need to develop a better understanding of "
-     "the investment required, set a clear direction for local organisations, and manage the risks ahead.", {DHSC}),
+     "the investment required, set a clear direction for local organisations, and manage the risks ahead.",
+     {DHSC, NHSD}),
 ]
 NOT_FINDINGS_002 = [
     "This report was prepared before the Coronavirus pandemic.",
@@ -252,7 +224,9 @@ NOT_FINDINGS_002 = [
 
 
 def test_press_release_yields_its_findings_and_recommendations(seed_store: Store) -> None:
-    assert texts(seed_store, "Finding", S002) == FINDINGS_002
+    findings = texts(seed_store, "Finding", S002)
+    assert set(FINDINGS_002) <= set(findings)
+    assert not set(findings) & set(NOT_FINDINGS_002)
     found = rows(seed_store, f"""SELECT ?t (GROUP_CONCAT(STR(?to); separator=" ") AS ?tos) WHERE {{
         ?r a gk:Recommendation ; gk:text ?t ; gk:madeBy <{NAO}> ; prov:wasDerivedFrom <{ID}source/{S002}> .
         OPTIONAL {{ ?r gk:addressedTo ?to }} }} GROUP BY ?t""")
@@ -375,8 +349,14 @@ def test_statements_carry_a_kind_and_a_confidence(seed_store: Store) -> None:
     found = rows(seed_store, f"""SELECT ?k (COUNT(?s) AS ?n) (MIN(?c) AS ?low) WHERE {{ ?s a gk:Statement ;
         gk:statementKind ?k ; gk:confidence ?c ; prov:wasDerivedFrom <{ID}source/{S000}> }} GROUP BY ?k""")
     counts = {r["k"]: r["n"] for r in found}
-    assert counts == {"finding": 18, "recommendation": 6, "figure": 1, "other": 9}
+    assert set(counts) <= {"finding", "recommendation", "lesson", "figure", "other"}
+    assert counts["recommendation"] == 6 and counts["finding"] >= 18 and counts["other"] >= 3
     assert all(0 < r["low"] <= 1 for r in found)
+    reasons = {r["r"] for r in rows(seed_store, f"""SELECT ?r WHERE {{ ?s a gk:Statement ; gk:classificationReason ?r ;
+        prov:wasDerivedFrom <{ID}source/{S000}> }}""")}
+    assert any(r.startswith("model: ") for r in reasons)  # the trained classifier, not cue phrases
+    assert "list item after a finding lead-in (model: finding" in " ".join(reasons) or any(
+        "list item under a finding heading" in r for r in reasons)
     sections = [r["l"] for r in rows(seed_store, f"""SELECT ?l WHERE {{ ?s a gk:Section ; rdfs:label ?l ;
         gk:position ?p ; prov:wasDerivedFrom <{ID}source/{S000}> }} ORDER BY ?p""")]
     assert sections[:4] == ["NAO Report: Digital transformation in the NHS",
@@ -473,3 +453,51 @@ def test_ingested_documents_pass_the_shapes(fixtures: Path) -> None:
 
     with Store.open(fixtures, read_only=True) as store:
         assert violations_only(validate(store_graph(store))) == []
+
+
+# ----------------------------------------------------------------------------------------------- joining the graph
+def test_seed_documents_take_the_date_and_title_of_the_curated_source_they_copy(seed_store: Store) -> None:
+    """Neither seed states its date; each is recognised as the curated source it copies, whose date and title it
+    takes (the summary keeps the title its first line gives), saying where they came from."""
+    docs = {r["k"]: r for r in rows(seed_store, """SELECT ?k ?t ?d ?alt ?note WHERE { ?s a gk:SourceDocument ;
+        gk:key ?k ; dcterms:title ?t ; dcterms:issued ?d ; prov:alternateOf ?alt ; skos:note ?note }""")}
+    assert {k: (r["t"], r["d"], r["alt"]) for k, r in docs.items()} == {
+        S000: ("NAO Report: Digital transformation in the NHS", "2020-05-01", f"{ID}source/seed-nao20-summary"),
+        S002: ("NAO press release on its report Digital transformation in the NHS", "2020-05-15",
+               f"{ID}source/seed-nao20-press")}
+    assert "say the same as" in docs[S000]["note"]
+    # so a year filter finds their findings
+    found = rows(seed_store, f"""SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a gk:Finding ; dcterms:date ?d ;
+        prov:wasDerivedFrom <{ID}source/{S000}> FILTER(YEAR(?d) = 2020) }}""")
+    assert found[0]["n"] >= len(KEY_FINDINGS_000)
+
+
+def test_the_press_release_quotes_the_head_of_the_nao(seed_store: Store) -> None:
+    """"Gareth Davies, head of the NAO" under the quotation: its claims are his, and the NAO's, since he heads it;
+    the document adds that he held the post of Comptroller and Auditor General on its date."""
+    said = rows(seed_store, f"""SELECT ?t ?by WHERE {{ ?f a gk:Finding ; gk:text ?t ; gk:madeBy ?by ;
+        gk:saidBy <{ID}person/gareth-davies> ; prov:wasDerivedFrom <{ID}source/{S002}> }}""")
+    assert {r["by"] for r in said} == {NAO} and any(r["t"].startswith('"The track record') for r in said)
+    held = rows(seed_store, f"""SELECT ?d WHERE {{ ?x a gk:Tenure ; gk:person <{ID}person/gareth-davies> ;
+        gk:post <{ID}post/comptroller-and-auditor-general> ; dcterms:date ?d ; prov:wasDerivedFrom <{ID}source/{S002}> }}""")
+    assert {r["d"] for r in held} == {"2020-05-15"}
+
+
+def test_reconciliation_links_seed_records_to_their_curated_twins(seeds: Path, tmp_path: Path) -> None:
+    from ingest.reconcile import reconcile, render
+
+    with Store.open(copy_store(seeds, tmp_path / "store")) as store:
+        result = reconcile(store)
+    links = {(m.subject["iri"].rsplit("/", 1)[1], m.target["iri"].rsplit("/", 1)[1])
+             for m in result.matches if m.reason == "same-statement"}
+    assert {(f"{S000}.r1", "nao20-rec-1-lessons"), (f"{S000}.r6", "nao20-rec-6-maturity-assessments")} <= links
+    by_text = {m.subject["label"]: m.target["iri"].rsplit("/", 1)[1] for m in result.matches
+               if m.reason == "same-statement" and m.subject["source"] == S002}
+    assert by_text["Progress in transforming digital services in the NHS has been slower than expected."] == \
+        "nao20-slower-than-expected"
+    assert len(links) >= 15
+    assert all(s.startswith((S000, S002)) for s, _ in links)
+    assert len({s for s, _ in links}) == len(links) and len({t for s, t in links if s.startswith(S000)}) == len(
+        [1 for s, _ in links if s.startswith(S000)])  # one to one within a document
+    text = "\n".join(render(result, full=True))
+    assert "because: same-statement: cosine" in text and "the document is a copy of seed-nao20-summary" in text

@@ -15,15 +15,14 @@ from graph.backends.embedded import Store
 from graph.errors import InputError
 from ingest import documents
 from ingest.registry import Context
+from pdf_builder import PDF_PAGES
+from pdf_builder import make_pdf as build_pdf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 
 
 def make_pdf() -> bytes:
-    from test_documents import PDF_PAGES
-    from test_documents import make_pdf as build
-
-    return build(PDF_PAGES)
+    return build_pdf(PDF_PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +57,11 @@ CASES = {
     "not a PDF": ("fake.pdf", b"Just text in a file named .pdf\n", "not a PDF: it starts with"),
     "HTML without text": ("empty.html", b"<html><head><script>var a = 1;</script></head><body></body></html>",
                           "empty document: the page has no text"),
+    "reStructuredText of markup only": ("empty.rst", b".. image:: a.png\n   :alt: a\n\n.. [1] a note\n",
+                                        "empty document"),
+    "AsciiDoc in UTF-16": ("board.adoc", codecs.BOM_UTF16_LE + "= Board paper".encode("utf-16-le"),
+                           "UTF-16 text (byte-order mark at byte 0)"),
+    "LaTeX-style macros and nothing else": ("note.md", b"\\ifndef{x}\n\\define{x}\n\\endif\n", "empty document"),
 }
 
 

@@ -11,11 +11,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from conftest import ROOT
-from ingest.doc_classify import classify, topic_of_heading
-from ingest.doc_figures import find_figures, find_periods
-from ingest.doc_mentions import Entity, Name, NameIndex, find_mentions
-from ingest.doc_read import read
-from ingest.doc_structure import parse, split_sentences
+from ingest.documents.classify import classify, topic_of_heading
+from ingest.documents.figures import find_figures, find_periods
+from ingest.documents.mentions import Entity, Name, NameIndex, find_mentions
+from ingest.documents.read import read
+from ingest.documents.structure import parse, split_sentences
 
 GK = "https://w3id.org/govkg/ontology#"
 
@@ -118,11 +118,49 @@ def test_plain_text_structure() -> None:
 def test_a_list_takes_the_topic_of_its_lead_in_sentence() -> None:
     text = "We looked at the plans. We recommend that the Department should:\n- publish them\n- fund them\n"
     s = parse(text)
-    assert [(text[u.start:u.end], u.topic) for u in s.units] == [
+    assert [(text[u.start:u.end], u.lead_kind) for u in s.units] == [
         ("We looked at the plans.", None), ("We recommend that the Department should:", None),
         ("publish them", "recommendation"), ("fund them", "recommendation")]
     lead = s.units[2].lead
     assert lead is not None and text[lead[0]:lead[1]] == "We recommend that the Department should:"
+
+
+@pytest.mark.parametrize(("lead", "kind"), [
+    ("The key challenges faced by the National Programme included:", "finding"),
+    ("What went wrong:", "finding"), ("Some of the problems we saw were:", "finding"),
+    ("The risks are:", "finding"), ("Failures of the programme:", "finding"), ("Issues raised by members:", "finding"),
+    ("What worked:", "finding"), ("What we would do differently:", "lesson"), ("Five lessons stand out:", "lesson"),
+    ("The board is asked to:", "recommendation"), ("Next steps:", "recommendation"), ("Key points:", "finding"),
+    ("Key figures:", "figure"), ("The programme had four parts:", None),
+])
+def test_a_list_takes_its_kind_from_its_lead_in_whatever_the_wording(lead: str, kind: str | None) -> None:
+    # the lead-in as the last sentence of a paragraph, and as a line of its own (then read as a heading)
+    for text in (f"Some prose first. {lead}\n1. The first point, with two sentences. Its second sentence.\n"
+                 f"2. The second.\n",
+                 f"Some prose first.\n\n{lead}\n\n1. The first point, with two sentences. Its second sentence.\n"
+                 f"2. The second.\n"):
+        s = parse(text)
+        items = [u for u in s.units if u.number is not None]
+        assert {u.lead_kind or u.topic for u in items} == {kind}, text
+    items = items if kind in ("finding", "recommendation", "lesson") else []
+    if items:  # each item one statement, its sentences its parts
+        assert [text[u.start:u.end] for u in items] == [
+            "The first point, with two sentences. Its second sentence.", "The second."]
+        assert [text[a:b] for a, b in items[0].parts] == ["The first point, with two sentences.",
+                                                          "Its second sentence."]
+
+
+def test_numbered_paragraphs_keep_their_number_as_reference() -> None:
+    text = "Summary\n\n2.14 The Department did not track benefits. It had no plan.\n\n2.15 Costs rose.\n"
+    s = parse(text)
+    assert [(text[u.start:u.end], u.reference) for u in s.units] == [
+        ("The Department did not track benefits.", "2.14"), ("It had no plan.", "2.14"), ("Costs rose.", "2.15")]
+
+
+def test_a_numbered_line_alone_between_paragraphs_is_a_heading() -> None:
+    text = "Minutes\n\n1. Programme status\n\nTesting has slipped.\n\n2. Actions\n\n- The Director to agree a plan.\n"
+    s = parse(text)
+    assert [x.title for x in s.sections] == ["Minutes", "1. Programme status", "2. Actions"]
 
 
 def test_sentences_do_not_split_at_abbreviations() -> None:
@@ -136,6 +174,8 @@ def test_sentences_do_not_split_at_abbreviations() -> None:
     ("Recommendations", "recommendation"), ("The recommendations from the report are that X should:", "recommendation"),
     ("Lessons learned", "lesson"), ("Lessons from NPfIT", "lesson"), ("Key facts", "figure"),
     ("Applying the lessons from the previous national programme", None), ("Strategic challenges", None),
+    ("Conclusions and recommendations", None), ("What went wrong", "finding"), ("Things we would do differently",
+                                                                                "lesson"),
 ])
 def test_heading_topics(heading: str, topic: str | None) -> None:
     assert topic_of_heading(heading) == topic

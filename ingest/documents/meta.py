@@ -24,7 +24,7 @@ from graph.errors import InputError
 from graph.namespaces import is_key, slug
 from ingest.curated_schema import SOURCE_KINDS
 from ingest.dates import FuzzyDate, parse_date
-from ingest.doc_read import Extracted, load_yaml
+from ingest.documents.read import Extracted, load_yaml
 
 FIELDS = ("title", "publisher", "date", "url", "identifier", "kind", "reliability", "key", "made_by")
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -85,11 +85,19 @@ def resolve(path: Path, display: str, extracted: Extracted, options: dict[str, A
         (f"{display}{SIDECAR_SUFFIX}", read_sidecar(path, display)),
     ]
     ignored: list[str] = []
+    found = date_line(extracted.text)
+    stated = [(f"{display} (the text: {found[1]!r})", {"date": found[0]})] if found else []
+    weak = extracted.media_type == "application/pdf"  # a PDF's creation date is the file's, not the report's
+    if weak:
+        layers += stated
     if extracted.metadata:
         origin = f"{display} ({extracted.metadata_origin})"
         layers.append((origin, extracted.metadata))
+    if not weak:
+        layers += stated
     for origin, layer in layers[1:]:
-        ignored += [f"{origin}: {name}" for name in layer if name not in FIELDS]
+        if "(the text" not in origin:
+            ignored += [f"{origin}: {name}" for name in layer if name not in FIELDS]
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for origin, layer in layers:
@@ -142,6 +150,9 @@ def _date(value: Any, origin: str) -> FuzzyDate:
     try:
         return parse_date(value)
     except ValueError as exc:
+        written = _written_date(value)
+        if written is not None:
+            return written
         raise InputError(f"field 'date': bad date: {exc}", where=origin,
                          hint="write it like 2020-05-15, 2020-05 or 2020") from exc
 
@@ -160,3 +171,51 @@ def _key(values: dict[str, Any], origins: dict[str, str], basis: str) -> str:
     if len(text) > 60:
         text = text[:60].rsplit("-", 1)[0] or text[:60]
     return KEY_PREFIX + text
+
+
+# ------------------------------------------------------------------------------------------- dates in the text
+_DATE_CUE = re.compile(r"^(?:published|issued|released|dated?|updated|posted|last updated|press (?:release|notice)|"
+                       r"report date|date of (?:publication|paper|report|meeting|issue)|presented to parliament|"
+                       r"ordered by the house of commons to be printed|first published|meeting held)\b", re.I)
+_LINE_WORDS = 20
+
+
+def _written_date(value: Any) -> FuzzyDate | None:
+    """A date written out ("15 May 2020", "May 2020", "autumn 2020") as the whole of a value."""
+    from ingest.documents.figures import find_periods
+
+    text = str(value).strip()
+    periods = find_periods(text)
+    if len(periods) == 1 and periods[0].end - periods[0].start >= len(text.strip(" .,;:*_()[]")) - 2:
+        p = periods[0]
+        return FuzzyDate(p.first, p.last, p.precision if p.precision != "month" or p.first.month == p.last.month
+                         else "month")
+    return None
+
+
+def date_line(text: str) -> tuple[str, str] | None:
+    """The document's own date, where a line near its top (or at its end) states it: a line that is only a
+    date ("15 May 2020"), one that starts with a cue ("Published 10 August 2018", "Date of paper: January
+    2018", "Press notice, 7 September 2016") or one that ends with a date after a separator ("HC 317 |
+    Session 2019–2021 | 15 May 2020"). Day or month precision only. Returns (ISO date, the line)."""
+    from ingest.documents.figures import find_periods
+
+    raw = text.split("\n")
+    # (the line, whether it stands alone: a blank line or nothing after it, so not a key fact's value line)
+    lines = [(line.strip(" \t*_#>|"), k + 1 >= len(raw) or not raw[k + 1].strip())
+             for k, line in enumerate(raw) if line.strip()]
+    for n, (line, own) in enumerate(lines[:30] + lines[-8:]):
+        if len(line.split()) > _LINE_WORDS:
+            continue
+        periods = [p for p in find_periods(line) if p.precision in ("day", "month") and p.first.month == p.last.month]
+        if not periods:
+            continue
+        p = periods[0]
+        core = re.sub(r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)", "", line, flags=re.I)
+        alone = len(core.strip(" .,;:()[]")) <= (p.end - p.start) + 2 and own and n < 12
+        cued = bool(_DATE_CUE.match(line))
+        ends = line[p.end:].strip(" .;:)]") == "" and bool(re.search(r"[|,–—:]\s*$", line[:p.start]))
+        if alone or cued or ends:
+            iso = p.first.isoformat() if p.precision == "day" else p.first.isoformat()[:7]
+            return iso, line
+    return None

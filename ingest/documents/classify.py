@@ -24,23 +24,52 @@ from dataclasses import dataclass
 KINDS = ("finding", "recommendation", "lesson", "figure", "other")
 RECORD_KINDS = ("finding", "recommendation", "lesson")
 
-_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("recommendation", re.compile(
-        r"^(?:\d+[.)]?\s+)?(?:the |our |key |main |summary of )*recommendations?\b|\brecommendations\b.*\b(?:are|is|"
-        r"for|to)\b|\bwe recommend\b|\bshould:\s*$|\brecommends?:\s*$", re.I)),
-    ("lesson", re.compile(r"^(?:\d+[.)]?\s+)?(?:the |key |main |our )*lessons?\b|\blessons (?:learned|learnt)\b|"
-                          r"\blessons (?:are|include)\b", re.I)),
-    ("finding", re.compile(r"^(?:\d+[.)]?\s+)?(?:the |our |key |main |summary of )*(?:findings?|conclusions?)\b|"
-                           r"\bkey findings\b|\bfindings (?:are|were|include)\b|\bwe (?:found|conclude)\b", re.I)),
-    ("figure", re.compile(r"\bkey (?:facts|figures)\b|\bfacts and figures\b|\bin numbers\b|^(?:key )?statistics\b",
-                          re.I)),
+_LEAD = (r"^(?:\d+(?:\.\d+)*[.)]?\s+)?(?:(?:the|our|its|their|key|main|summary|of|some|a|few|several|major|"
+         r"principal|biggest|central|top|specific|other|further|wider|most|important|common|recurring|critical|"
+         r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\d+|report'?s|review'?s)\s+)*")
+_KIND_WORDS = (
+    ("recommendation", r"recommendations?|actions?(?:\s+(?:required|needed|for|to take))?|next steps|proposals?|asks|"
+                       r"what (?:needs to|should|must) (?:happen|change)|what (?:we|you) should do"),
+    ("lesson", r"lessons?(?:\s+(?:learned|learnt|for|from|to|of))?|learning points|takeaways?|insights|"
+               r"what (?:we|i|they) (?:learned|learnt|would do differently)|(?:what |things )?(?:we|i) would do "
+               r"differently|things to do differently|with hindsight|advice(?:\s+(?:for|to))?|learning"),
+    ("finding", r"findings?|conclusions?|problems?|issues?|failures?|failings?|challenges?|difficulties|weaknesses|"
+                r"shortcomings|concerns|risks?|criticisms?|observations|successes|strengths|achievements|"
+                r"what (?:went wrong|worked|went well|did not work|didn't work|failed|we found|the review found)|"
+                r"where (?:it|things|the programme) went wrong|why (?:it|the programme) failed|key (?:points|messages)|"
+                r"main points|(?:our )?assessment|(?:our )?verdict"),
+    ("figure", r"key (?:facts|figures|statistics|numbers)|facts and figures|in numbers|by the numbers|statistics|"
+               r"the numbers|at a glance|costs? at a glance"),
+)
+_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(_LEAD + rf"(?:{words})(?![\w-])", re.I)) for kind, words in _KIND_WORDS)
+# strong phrases anywhere in a heading or lead-in ("The report's key findings are:", "… that the Department should:")
+_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("recommendation", re.compile(r"\brecommendations\b.*\b(?:are|is|for|to)\b|\bwe recommend\b|\bshould:\s*$|"
+                                  r"\brecommends?:\s*$|\b(?:is|are) (?:asked|invited) to:?\s*$", re.I)),
+    ("lesson", re.compile(r"\blessons (?:learned|learnt|are|include)\b|\bwould do differently\b", re.I)),
+    ("finding", re.compile(r"\bkey findings\b|\bfindings (?:are|were|include)\b|\bwe (?:found|conclude)\b|"
+                           r"\b(?:what|where) (?:went wrong|worked)\b", re.I)),
+    ("figure", re.compile(r"\bkey (?:facts|figures)\b|\bfacts and figures\b|\bin numbers\b", re.I)),
 )
 
 
 def topic_of_heading(text: str) -> str | None:
-    """The kind of statement a heading (or a list's lead-in line) introduces, if it introduces one."""
+    """The kind of statement a heading (or a list's lead-in line) introduces, read from its words: the kind's
+    word at its head ("Key findings", "The key challenges faced by the programme included:", "What went
+    wrong", "Lessons we would do differently"), or a phrase that says it anywhere ("The report's key findings
+    are:", "… that the Department should:"). None when it introduces no kind."""
+    text = text.strip().strip("*_#").strip()
     for kind, pattern in _TOPICS:
-        if pattern.search(text.strip()):
+        head = pattern.match(text)
+        if head:
+            rest = text[head.end():]
+            if any(other != kind and re.match(rf"\s*(?:and|&)\s+{_LEAD[1:]}(?:{words})(?![\w-])", rest, re.I)
+                   for other, words in _KIND_WORDS):
+                return None  # "Conclusions and recommendations": statements of both kinds follow
+            return kind
+    for kind, pattern in _ANYWHERE:
+        if pattern.search(text):
             return kind
     return None
 
@@ -116,6 +145,18 @@ def _cue(text: str, subject_names_body: bool) -> tuple[str, float, str] | None:
     return None
 
 
+_SHOULD_HAVE = re.compile(r"\b(?:should|could|would|might) (?:not )?have\b", re.I)
+_WILL = re.compile(r"\b(?:will|shall)\b", re.I)
+
+
+def cues(text: str) -> dict[str, bool]:
+    """The cue phrases in a statement, as features for the model (features.py)."""
+    return {"modal": bool(_SHOULD.search(text)), "should_have": bool(_SHOULD_HAVE.search(text)),
+            "need_to": bool(_NEED.search(text)), "will": bool(_WILL.search(text)),
+            "recommend": bool(_RECOMMEND.search(text)), "lesson": bool(_LESSON.search(text)),
+            "finding": bool(_FINDING.search(text))}
+
+
 # ------------------------------------------------------------------------------------------- addressees
 _SUBJECT_AFTER = re.compile(r"\b(?:recommends?|urges?|recommended) that\b|\brecommendations? (?:to|for)\b", re.I)
 _ANAPHORA = re.compile(r"\b(?:these|those|the) (?:organisations|bodies|departments|agencies)\b|\bthey\b|"
@@ -141,6 +182,26 @@ def subject_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if clause >= 0:
         begin = clause + 1
     return start + begin, start + head_end
+
+
+_ORG = re.compile(r"^(?:the\s+)?(?:[A-Z][\w&'’-]*)(?:\s+(?:of|for|and|&)?\s*[A-Z][\w&'’-]*){0,5}"
+                  r"(?:\s+and\s+(?:its|their|the)\s+[a-z’'\- ]+)?$")
+
+
+def organisation_subject(text: str, start: int, end: int) -> bool:
+    """Whether the subject of the statement's modal verb reads as an organisation: "the" and a capitalised
+    name, a capitalised name of two words or more, or an acronym ("the Department", "NHS England and its
+    arm's-length bodies", "NHSX"), after any opening phrase ("To meet their aims, …")."""
+    span = subject_span(text, start, end)
+    if span is None or text[start:end].rstrip().endswith("?"):
+        return False
+    subject = text[span[0]:span[1]].strip()
+    subject = subject[subject.rfind(",") + 1:].strip() if "," in subject else subject
+    if not _ORG.match(subject):
+        return False
+    words = [w for w in subject.split() if w.lower() not in ("the", "and", "of", "for", "&")]
+    definite = subject.lower().startswith("the ")
+    return bool(words) and (definite or len(words) >= 2 or (len(words[0]) > 1 and words[0].isupper()))
 
 
 def refers_back(text: str) -> bool:

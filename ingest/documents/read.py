@@ -1,13 +1,17 @@
-"""Reading report documents: bytes → the document text, its marked headings and any embedded metadata.
+"""Reading report documents: bytes → the document text, its marked headings, block quotes and any embedded
+metadata.
 
-The document text is what evidence offsets count in (it is stored as ``gk:documentText``):
+The document text is what evidence offsets count in (it is stored as ``gk:documentText``); it holds no markup:
 
-* plain text: the file decoded, line ends made ``\\n``;
-* Markdown: the same without the front matter, fenced code, link targets and inline markup (``**``, ``_``,
-  backticks); ``#`` headings lose their hashes and are remembered as marked headings;
-* HTML: the text of the page (of ``<main>`` or ``<article>`` when there is one), one block per paragraph,
-  heading or list item, list items written ``• item`` or ``1. item``; scripts, styles and navigation left out;
-* PDF: the text pypdf extracts, page by page, pages separated by a blank line.
+* plain text: the file decoded, line ends made ``\\n`` (LaTeX-style macros, if it has them, read as below);
+* Markdown, reStructuredText, AsciiDoc (markup.py, rst.py, asciidoc.py) and LaTeX-style macros in Markdown,
+  plain text or a ``.tex`` file (latex.py): the text without markup, headings remembered as marked headings,
+  block quotes as quotes;
+* HTML (html.py): the text of the page (of ``<main>`` or ``<article>`` when there is one), one block per
+  paragraph, heading or list item, list items written ``• item`` or ``1. item``; scripts, styles and
+  navigation left out;
+* PDF (pdf.py): the text laid out as a reader sees the page — columns, running headers and footers, page
+  numbers and footnotes dealt with — page by page.
 
 Encoding policy for the text formats: UTF-8 (with or without a byte-order mark); failing that, Windows-1252
 when every byte is defined in it (noted in the report). Anything else is refused with the byte, line and
@@ -27,9 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
+from ingest.documents.pdf import Chunk, chunks_of, lay_out
 
 TEXT_TYPES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown",
-              ".html": "text/html", ".htm": "text/html", ".xhtml": "text/html", ".pdf": "application/pdf"}
+              ".rst": "text/x-rst", ".rest": "text/x-rst", ".adoc": "text/asciidoc", ".asciidoc": "text/asciidoc",
+              ".asc": "text/asciidoc", ".tex": "text/x-tex", ".html": "text/html", ".htm": "text/html",
+              ".xhtml": "text/html", ".pdf": "application/pdf"}
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Extracted:
     pages: list[int] = field(default_factory=list)  # offsets where PDF pages begin
     skipped_lines: int = 0  # lines before the text (front matter), to give file lines in messages
     notes: list[str] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # block quotes (Markdown ">", AsciiDoc "____" …)
+    lines_exact: bool = True  # a text line is a file line (after the skipped ones)
 
 
 def media_type(path: Path, head: bytes) -> str | None:
@@ -70,13 +79,11 @@ def read(raw: bytes, kind: str, where: str) -> Extracted:
     else:
         text, encoding, note = decode(raw, where)
         if kind == "text/html":
-            from ingest.doc_html import read_html
+            from ingest.documents.html import read_html
 
             out = read_html(text)
-        elif kind == "text/markdown":
-            out = read_markdown(text, where)
         else:
-            out = read_plain(text, where)
+            out = read_marked(text, where, kind)
         out.encoding = encoding
         if note:
             out.notes.append(note)
@@ -176,89 +183,37 @@ def front_matter(text: str, where: str) -> tuple[dict[str, Any], str, int]:
     return data, text[match.end():], skipped
 
 
-def read_plain(text: str, where: str) -> Extracted:
-    meta, body, skipped = front_matter(text, where)
-    return Extracted(body, "text/plain", metadata=meta, metadata_origin="front matter" if meta else "",
-                     skipped_lines=skipped)
+# ------------------------------------------------------------------------------------------- marked-up text
+def read_marked(text: str, where: str, kind: str) -> Extracted:
+    """Markdown, reStructuredText, AsciiDoc or LaTeX (see markup.py and latex.py); LaTeX-style macros in
+    Markdown or plain text are read first."""
+    from ingest.documents.asciidoc import read_asciidoc
+    from ingest.documents.latex import latex_to_markdown, looks_like_latex
+    from ingest.documents.markup import read_markdown
+    from ingest.documents.rst import read_rst
 
-
-# ------------------------------------------------------------------------------------------- Markdown
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+")
-_INLINE = (
-    (re.compile(r"<!--.*?-->"), ""),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])"), r"\1"),
-)
-
-
-def _inline(line: str) -> str:
-    for pattern, repl in _INLINE:
-        line = pattern.sub(repl, line)
-    return line
-
-
-def read_markdown(text: str, where: str) -> Extracted:
-    meta, body, skipped = front_matter(text, where)
-    lines = body.split("\n")
-    out: list[str] = []
-    headings: dict[int, int] = {}
-    offset = 0
-    fence = ""
-    i = 0
-
-    def emit(line: str, level: int = 0) -> None:
-        nonlocal offset
-        if level:
-            headings[offset] = level
-        out.append(line)
-        offset += len(line) + 1
-
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if fence:
-            if line.strip().startswith(fence):
-                fence = ""
-            emit("")
-            continue
-        fenced = _FENCE.match(line)
-        if fenced:
-            fence = fenced.group(1)
-            emit("")
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            emit(_inline(atx.group(2)).strip(), len(atx.group(1)))
-            continue
-        nxt = lines[i] if i < len(lines) else ""
-        if line.strip() and _SETEXT.match(nxt) and not _RULE.match(line) and not _is_list_line(line):
-            emit(_inline(line).strip(), 1 if nxt.strip().startswith("=") else 2)
-            emit("")
-            i += 1
-            continue
-        if _RULE.match(line) or _LINK_DEF.match(line):
-            emit("")
-            continue
-        line = re.sub(r"^ {0,3}> ?", "", line)
-        emit(_inline(line))
-    return Extracted("\n".join(out), "text/markdown", headings=headings, metadata=meta,
-                     metadata_origin="front matter" if meta else "", skipped_lines=skipped)
-
-
-def _is_list_line(line: str) -> bool:
-    return bool(re.match(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", line))
+    meta, body, skipped = front_matter(text, where) if kind in ("text/markdown", "text/plain", "text/x-tex") \
+        else ({}, text, 0)
+    notes: list[str] = []
+    converted = False
+    if kind == "text/x-tex" or (kind in ("text/markdown", "text/plain") and looks_like_latex(body)):
+        body = latex_to_markdown(body, tex=kind == "text/x-tex")
+        converted = True
+        notes.append("LaTeX-style macros read: sections made headings, the text inside other macros kept")
+    if kind == "text/x-rst":
+        marked = read_rst(body)
+    elif kind == "text/asciidoc":
+        marked = read_asciidoc(body)
+    else:
+        marked = read_markdown(body)
+    if kind == "text/plain" and not converted:  # plain text: no markup of its own, only what LaTeX gave
+        marked.text, marked.headings, marked.quotes = body, {}, []
+    embedded = dict(marked.metadata)
+    for name, value in meta.items():
+        embedded[name] = value
+    origin = "front matter" if meta else ("document header" if embedded else "")
+    return Extracted(marked.text, kind, headings=marked.headings, metadata=embedded, metadata_origin=origin,
+                     skipped_lines=skipped, quotes=marked.quotes, notes=notes, lines_exact=not converted)
 
 
 # ------------------------------------------------------------------------------------------- PDF
@@ -281,9 +236,14 @@ def read_pdf(raw: bytes, where: str) -> Extracted:
             raise InputError("the PDF is encrypted with a password", where=where,
                              hint="save an unencrypted copy")
         texts: list[str] = []
+        chunks: list[list[Chunk]] = []
+        sizes: list[tuple[float, float]] = []
         for pdf_page in reader.pages:
             page += 1
             texts.append(pdf_page.extract_text() or "")
+            chunks.append(chunks_of(pdf_page))
+            box = pdf_page.mediabox
+            sizes.append((float(box.width), float(box.height)))
         info = reader.metadata
         meta = _pdf_metadata(info) if info is not None else {}
     except InputError:
@@ -294,18 +254,30 @@ def read_pdf(raw: bytes, where: str) -> Extracted:
                          hint="check the file opens in a PDF reader") from exc
     if not texts:
         raise InputError("corrupt PDF: it has no pages", where=where)
+    plain = sum(len("".join(t.split())) for t in texts)
+    laid = lay_out(chunks, sizes)
+    if laid is not None and len("".join(laid.text.split())) >= plain * 0.6:
+        text = _ligatures(laid.text)
+        notes = [f"PDF laid out from text positions: {len(laid.notes)} footnote(s) moved to the end"] \
+            if laid.notes else []
+        return Extracted(text, "application/pdf", metadata=meta, metadata_origin="PDF information" if meta else "",
+                         embedded=True, pages=laid.pages, headings=laid.headings, notes=notes)
     pages: list[int] = []
     parts: list[str] = []
     offset = 0
-    for text in texts:
-        for lig, plain in _LIGATURES.items():
-            text = text.replace(lig, plain)
-        text = _newlines(text).strip("\n") + "\n"
+    for page_text in texts:
+        page_text = _newlines(_ligatures(page_text)).strip("\n") + "\n"
         pages.append(offset)
-        parts.append(text)
-        offset += len(text) + 1
+        parts.append(page_text)
+        offset += len(page_text) + 1
     return Extracted("\n".join(parts), "application/pdf", metadata=meta,
                      metadata_origin="PDF information" if meta else "", embedded=True, pages=pages)
+
+
+def _ligatures(text: str) -> str:
+    for lig, plain in _LIGATURES.items():
+        text = text.replace(lig, plain)
+    return text
 
 
 def _pdf_metadata(info: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from ingest.doc_read import Extracted
+from ingest.documents.read import Extracted
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "form", "button", "select", "iframe", "canvas"}
 _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre", "table",

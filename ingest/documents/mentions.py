@@ -41,6 +41,7 @@ class Entity:
     curated: bool
     end: dt.date | None = None
     renamed_to: str | None = None  # the body this one was renamed to (last of a chain)
+    parent: str | None = None  # the body it is part of (gk:parent), for "the Department and its arm's-length bodies"
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,11 @@ def load_index(store: Backend) -> NameIndex:
             labels.setdefault(iri, str(r["name"]))
         if r["g"] in curated_graphs:
             curated.add(iri)
+    parents = {str(r["b"]): str(r["p"]) for r in store.select("SELECT ?b ?p WHERE { ?b a gk:Body ; gk:parent ?p }")}
     for iri in kinds:
         end, renamed = facts.get(iri, (None, None))
         index.entities[iri] = Entity(iri, labels.get(iri, iri.rsplit("/", 1)[-1]), kinds[iri], iri in curated, end,
-                                     renamed)
+                                     renamed, parents.get(iri))
     for r in rows:
         entity = index.entities[_representative(r["s"], same, curated)]
         how = {"label": "label", "altLabel": "alias", "abbreviation": "abbreviation"}[
@@ -381,7 +383,8 @@ def resolve_name(index: NameIndex, name: str) -> Entity | None:
 
 
 # ------------------------------------------------------------------------------------------- authorship
-_AUTHOR_AFTER = re.compile(r"^\s*(?:has |have )?(?:found|finds|recommends?|concludes?|reported|reports|"
+_AUTHOR_AFTER = re.compile(r"^\s*(?:(?:today|yesterday|now|also|recently|this week|has today|have today)\s+)?"
+                           r"(?:has |have )?(?:found|finds|recommends?|concludes?|reported|reports|"
                            r"published|has published|have (?:just )?released|has (?:just )?released|report)\b", re.I)
 _AUTHOR_BEFORE = re.compile(r"(?:report|review|study|investigation|audit) (?:by|from|of) (?:the )?$", re.I)
 

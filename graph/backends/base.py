@@ -5,7 +5,9 @@ Two implementations satisfy it: :class:`graph.backends.embedded.Store` (Oxigraph
 contract tests (``tests/test_contract.py``, over the ``backend`` fixture of ``tests/conftest.py``) run against
 each:
 
-* every source lives in its own named graph, and a catalog names the live graph of each source;
+* every source lives in its own named graph, and a catalog names the live graph of each source; a source
+  staged with a ``name`` is published as the named graph of that IRI (``govkg ingest FILE --graph IRI``,
+  graphs written through the endpoint), so that clients name it as they know it;
 * :meth:`Backend.staging` writes new graphs that stay invisible until :meth:`BackendStaging.commit`
   switches the catalog to all of them at once (or none, when anything fails first);
 * :meth:`Backend.query` sees the live graphs only, as one default graph (their union) and as named graphs,
@@ -37,8 +39,11 @@ class BackendStaging(Protocol):
     success and aborts (drops the new graphs) on an exception."""
 
     def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
-        """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``."""
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "",
+            name: str = "") -> StagedSource:
+        """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``;
+        ``name``: publish the source as the named graph of that IRI (after the commit, queries, the protocol's
+        dataset and ``GRAPH <name>`` find it under that name)."""
         ...
 
     def remove(self, key: str) -> None:

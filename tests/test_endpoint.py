@@ -260,7 +260,7 @@ def test_cors_preflight_and_exposed_headers(server: EndpointServer) -> None:
 
 
 def test_connections_are_kept_alive_and_head_has_no_body(server: EndpointServer) -> None:
-    host, port = server.httpd.server_address[:2]
+    host, port = server.address
     conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
     for _ in range(3):
         conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))

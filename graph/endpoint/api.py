@@ -7,6 +7,7 @@ Each handler takes the server's :class:`App` and the request's query-string para
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from graph.backends import WriterGuard, location
 from graph.endpoint.jobs import EntityJob, Reply, RowsJob, SearchJob, SourcesJob, error_reply, json_reply
 from graph.endpoint.openapi import openapi
 from graph.endpoint.workers import WorkerPool
-from graph.errors import QueryError, StoreError
+from graph.errors import GovKGError, QueryError, StoreError
+from graph.namespaces import PREFIXES
 from graph.queries import CannedQuery
 from graph.settings import Settings
 
@@ -40,7 +42,7 @@ class App:
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.page = (Path(__file__).with_name("query.html")).read_bytes()
+        self.page = query_page(self.queries)
         self.document = openapi(self.queries)
 
     def search_pool(self) -> WorkerPool:
@@ -73,6 +75,23 @@ class App:
     @property
     def limit(self) -> int:
         return self.settings.result_limit
+
+
+def query_page(queries: dict[str, CannedQuery]) -> bytes:
+    """YASGUI (static/index.html) set up with GovKG's prefixes and the canned queries, bound to their
+    defaults, as tabs."""
+    tabs = []
+    for q in queries.values():
+        try:
+            text = q.bind({})
+        except GovKGError:  # a parameter without a default: shown unbound
+            text = q.text
+        used = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
+                       if re.search(rf"(?<![\w:]){p}:", text) and not re.search(rf"(?i)PREFIX\s+{p}:", text))
+        tabs.append({"name": q.name, "title": q.title, "sparql": used + text})
+    config = json.dumps({"prefixes": PREFIXES, "queries": tabs}).replace("</", "<\\/")
+    html = (Path(__file__).with_name("static") / "index.html").read_text(encoding="utf-8")
+    return html.replace('{"prefixes": {}, "queries": []}', config, 1).encode("utf-8")
 
 
 def _one(params: Params, name: str, *, required: bool = False) -> str | None:

@@ -360,17 +360,22 @@ def test_an_update_with_the_token_edits_the_sparql_update_source(strict: Endpoin
     label = "SELECT ?l WHERE { <urn:govkg:test> rdfs:label ?l }"
     done = form(strict, "update", 'INSERT DATA { <urn:govkg:test> rdfs:label "added by a test" }', auth)
     assert done.status == 200 and done.json() == {"ok": True, "source": "sparql-update", "changed": True,
-                                                  "triples": 1}
+                                                  "graphs": [""], "triples": 1}
     assert query(strict, label).json()["results"]["bindings"][0]["l"]["value"] == "added by a test"
     sources = {s["key"]: s for s in call(f"{strict.url}/api/sources").json()["sources"]}
     assert sources["sparql-update"]["triples"] == 1 and sources["sparql-update"]["ingester"] == "sparql-update"
     named = form(strict, "update", "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }", auth)
-    assert named.status == 400 and "default graph only" in named.json()["error"]
+    assert named.status == 200 and named.json()["graphs"] == ["urn:g"]
+    assert query(strict, "ASK { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }").json()["boolean"] is True
+    curated = form(strict, "update", "INSERT DATA { GRAPH <https://w3id.org/govkg/graph/x> { <urn:a> <urn:b> 1 } }",
+                   auth)
+    assert curated.status == 400 and "not allowed" in curated.json()["error"], "GovKG's own graphs are not editable"
     basic = {"Authorization": "Basic " + __import__("base64").b64encode(f"anyone:{TOKEN}".encode()).decode()}
-    removed = form(strict, "update", "DELETE WHERE { <urn:govkg:test> ?p ?o }", basic)
+    removed = form(strict, "update", "DELETE WHERE { <urn:govkg:test> ?p ?o } ; DROP GRAPH <urn:g>", basic)
     assert removed.json()["changed"] is True and removed.json()["triples"] == 0
     assert query(strict, label).json()["results"]["bindings"] == []
-    assert "sparql-update" not in {s["key"] for s in call(f"{strict.url}/api/sources").json()["sources"]}
+    keys = {s["key"] for s in call(f"{strict.url}/api/sources").json()["sources"]}
+    assert "sparql-update" not in keys and not any(k.startswith("graph-") for k in keys)
 
 
 # --------------------------------------------------------------------------------------------- command line

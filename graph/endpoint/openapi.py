@@ -110,7 +110,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "UpdateDone": {"type": "object", "required": ["ok", "source", "changed", "triples"],
                    "properties": {"ok": {"const": True}, "source": {"type": "string"},
-                                  "changed": {"type": "boolean"}, "triples": {"type": "integer"}}},
+                                  "changed": {"type": "boolean"}, "triples": {"type": "integer"},
+                                  "graphs": {"type": "array", "items": {"type": "string"},
+                                             "description": "the graphs changed (\"\": the default graph)"}}},
+    "GraphWritten": {"type": "object", "required": ["ok", "graph"],
+                     "properties": {"ok": {"const": True}, "graph": NULLABLE_STRING}},
     "SparqlResults": {
         "description": "SPARQL 1.1 Query Results JSON; a result cut at the server's limit has "
                        "`truncated: true` and `limit`.",
@@ -162,6 +166,33 @@ def _params(names: list[str]) -> list[dict[str, Any]]:
     return [{"name": n, "in": "query", "required": False, "description": described[n],
              "schema": {"type": "array", "items": {"type": "string"}} if n.endswith("-uri") else {"type": "string"},
              **({"explode": True} if n.endswith("-uri") else {})} for n in names]
+
+
+def _graph_store(naming: str, operation: str, *, path: bool = False) -> dict[str, Any]:
+    """The SPARQL 1.1 Graph Store HTTP Protocol's operations on a graph of the editable dataset."""
+    params: list[dict[str, Any]] = [{"name": "path", "in": "path", "required": True, "schema": {"type": "string"}}] \
+        if path else [{"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
+                       "description": "the graph's IRI"},
+                      {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+                       "schema": {"type": "string"}, "description": "the default graph (the sparql-update source)"}]
+    rdf = {f.media_type: {"schema": {"type": "string"}} for f in formats.GRAPH_FORMATS}
+    written = {"201": _json("GraphWritten", "the graph was created (POST to /data: its IRI in Location)"),
+               "204": {"description": "the graph was changed"},
+               "400": _error("unreadable RDF or a bad graph name"),
+               "403": _error("no update token"), "415": _error("not an RDF graph format")}
+    body = {"required": True, "content": {**rdf, "multipart/form-data": {"schema": {"type": "string"}}}}
+    return {
+        "get": {"summary": f"a graph of the editable dataset, named by {naming}", "operationId": f"{operation}Get",
+                "parameters": params, "responses": {"200": {"description": "the graph", "content": rdf},
+                                                    "404": _error("no such graph")}},
+        "put": {"summary": "replace the graph", "operationId": f"{operation}Put", "parameters": params,
+                "requestBody": body, "responses": written},
+        "post": {"summary": "add to the graph (a new graph when no graph is named)", "operationId": f"{operation}Post",
+                 "parameters": params, "requestBody": body, "responses": written},
+        "delete": {"summary": "remove the graph", "operationId": f"{operation}Delete", "parameters": params,
+                   "responses": {"204": {"description": "removed"}, "403": _error("no update token"),
+                                 "404": _error("no such graph")}},
+    }
 
 
 def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
@@ -229,6 +260,12 @@ def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
                 "responses": {"200": _json("SearchResult", "the hits, best first"),
                               "400": _error("no query, or a bad k or mode"),
                               "501": _error("semantic search is not available in this build")}}},
+            "/data": _graph_store("?graph=IRI or ?default", "data"),
+            "/data/{path}": _graph_store("the request URL itself (direct identification)", "dataPath",
+                                         path=True),
+            "/api/docs": {"get": {"summary": "this document in Swagger UI", "operationId": "docs",
+                                  "responses": {"200": {"description": "an HTML page",
+                                                        "content": {"text/html": {"schema": {"type": "string"}}}}}}},
             "/api/openapi.json": {"get": {"summary": "this document", "operationId": "openapi",
                                           "responses": {"200": {"description": "the OpenAPI document",
                                                                 "content": {"application/json": {

@@ -100,10 +100,12 @@ class Backend(Protocol):
         ...
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
         """The answer to a query as a stream of terms. The dataset is the union of the live graphs, or the
-        query's FROM clauses, or the graphs given (live ones only); ``timeout`` asks the store to stop its own
-        work at that time where it can (a caller that must stop waiting stops the process)."""
+        query's FROM clauses, or the graphs given (live ones, by their graph or published name); ``timeout``
+        asks the store to stop its own work at that time where it can (a caller that must stop waiting stops
+        the process); ``base_iri`` resolves relative IRIs in the query."""
         ...
 
     def select(self, sparql: str) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.backends.base import RawAnswer
-from graph.backends.sparql import FROM_CLAUSE
+from graph.backends.sparql import FROM_CLAUSE, readable_syntax_error
 from graph.backends.staging import StagingBase, remove_sources
 from graph.backends.types import (
     QueryResult,
@@ -251,14 +251,15 @@ class Store:
         return {"default_graph": graphs, "named_graphs": graphs}
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
         """The answer as pyoxigraph computes it (``timeout`` is not Oxigraph's to keep: the endpoint's query
         workers are processes, stopped at the timeout)."""
         try:
-            answer: RawAnswer = self._store.query(sparql, prefixes=PREFIXES,
+            answer: RawAnswer = self._store.query(sparql, prefixes=PREFIXES, base_iri=base_iri,
                                                   **self._dataset(sparql, default_graphs, named_graphs))
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QueryError(f"SPARQL syntax error: {readable_syntax_error(str(exc), sparql)}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from exc
         return answer

@@ -417,7 +417,10 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
         return self._post_query(with_prefixes(sparql), dataset, accept, timeout=timeout)
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
+        if base_iri:  # a later BASE in the query's own prologue still wins
+            sparql = f"BASE {_iri(base_iri)}\n{sparql}"
         try:
             resp = self._answer(sparql, default_graphs, named_graphs, timeout)
         except ServerTimeout as exc:

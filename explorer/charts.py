@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from graph.views.console import ChartSpec
 from graph.views.matrix import GAP_COLUMN
 from graph.views.network import Network
 from graph.views.overview import Lane
@@ -139,3 +140,21 @@ def network(net: Network, *, edge_labels: bool = True) -> alt.LayerChart:
         x=x("x:Q"), y=y("y:Q"), text="label:N")
     drawing: alt.LayerChart = alt.layer(*layers, dots, names).properties(height=620).configure_view(strokeWidth=0)
     return drawing
+
+
+def result_chart(spec: ChartSpec) -> alt.Chart:
+    """A SELECT result as bars (one per label, a colour per numeric column) or lines over years or dates."""
+    frame = pd.DataFrame(spec.rows).melt(id_vars=[spec.label], value_vars=spec.values, var_name="column",
+                                         value_name="value")
+    if spec.mark == "line":
+        chart: alt.Chart = alt.Chart(frame).mark_line(point=True).encode(
+            x=alt.X(f"{spec.label}:T", title=spec.label), y=alt.Y("value:Q", title=None),
+            color=alt.Color("column:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[spec.label, "column", "value"])
+        return chart
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{spec.label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("value:Q", title=", ".join(spec.values)), yOffset="column:N",
+        color=alt.Color("column:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[spec.label, "column", "value"]).properties(height=alt.Step(18))
+    return chart

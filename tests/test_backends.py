@@ -317,6 +317,20 @@ def test_remote_settings_need_a_url_and_a_server_that_answers() -> None:
         open_backend(Settings.load(environ=env))
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { ?s foo:bar ?o }", "the prefix `foo:` is not declared"),
+    ("SELECT ?x WHERE { ?x ?p }", "line 1, column"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}", "line 3, column"),
+    ("SELEC * {}", "line 1, column"),
+    ("ASK {", "expected one of"),
+])
+def test_a_syntax_error_is_one_readable_line_with_its_position(query: str, expected: str, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s") as store, pytest.raises(QueryError) as caught:
+        store.query(query)
+    message = caught.value.message
+    assert expected in message and "\n" not in message and "'\\u{" not in message and "..=" not in message
+
+
 def test_query_text_helpers() -> None:
     assert query_form("PREFIX a: <x:>\n# c\nBASE <y:> select * {}") == "select"
     assert query_form("  construct { ?s ?p ?o } where { ?s ?p ?o }") == "construct"

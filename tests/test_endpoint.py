@@ -29,6 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from support import process_children as _children
+from support import process_state as _state
 
 from conftest import BUNDLED_SOURCES, ROOT
 from graph.backends.embedded import Store
@@ -401,26 +403,6 @@ def test_govkg_serve_starts_answers_and_stops_on_sigterm(bundled_store_path: Pat
     assert "stopped" in out
     with Store.open(path):  # the lock is released
         pass
-
-
-def _state(pid: int) -> str | None:
-    """The process state letter (R, S, Z …) of ``pid``, or None when it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return None
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

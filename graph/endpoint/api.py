@@ -15,7 +15,6 @@ from typing import Any
 
 from graph.backends import WriterGuard, location
 from graph.endpoint.jobs import EntityJob, Reply, RowsJob, SearchJob, SourcesJob, error_reply, json_reply
-from graph.endpoint.openapi import openapi
 from graph.endpoint.workers import WorkerPool
 from graph.errors import GovKGError, QueryError, StoreError
 from graph.namespaces import PREFIXES
@@ -37,13 +36,12 @@ class App:
     queries: dict[str, CannedQuery]
     quiet: bool = True
     page: bytes = b""
-    document: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document (graph/endpoint/asgi.py)
     _search: WorkerPool | None = None
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.page = query_page(self.queries)
-        self.document = openapi(self.queries)
 
     def search_pool(self) -> WorkerPool:
         """One worker of its own for semantic search, started on first use: the model it loads (about

@@ -27,10 +27,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.backends.types import SourceRecord
-from graph.endpoint import api, formats, gsp
+from graph.endpoint import api, formats, gsp, models
 from graph.endpoint.description import serialise, service_description
 from graph.endpoint.execute import LIMIT, ROWS, TRUNCATED
 from graph.endpoint.jobs import Reply, SparqlJob, error_reply, reply_for
+from graph.endpoint.openapi import ApiRoute, openapi
 from graph.endpoint.protocol import MAX_BODY, ProtocolError, SparqlRequest, parse_request, with_using
 from graph.endpoint.updates import apply_update, authorised, refused
 from graph.errors import GovKGError
@@ -47,19 +48,25 @@ PREFLIGHT = {
 }
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 
-# The JSON API: path → handler(app, query parameters). The OpenAPI test checks these against the document.
+# The JSON API, typed: each route's parameters and answer are models (graph/endpoint/models.py), and the
+# OpenAPI document is generated from this table; each handler takes the App and the query parameters.
 Handler = Callable[[api.App, dict[str, list[str]]], Reply]
-API_ROUTES: dict[str, Handler] = {
-    "/api/health": lambda app, _p: api.health(app),
-    "/api/sources": lambda app, _p: api.sources(app),
-    "/api/queries": lambda app, _p: api.queries(app),
-    "/api/entity": api.entity,
-    "/api/search": api.search,
-    "/api/openapi.json": lambda app, _p: api.document(app),
-}
+API: list[ApiRoute] = [
+    ApiRoute("/api/health", "the server and its store", "health", lambda app, _p: api.health(app), models.Health),
+    ApiRoute("/api/sources", "the ingested sources with their graphs and sizes", "sources",
+             lambda app, _p: api.sources(app), models.Sources),
+    ApiRoute("/api/queries", "the canned queries with their parameters", "queries",
+             lambda app, _p: api.queries(app), models.CannedQueries),
+    ApiRoute("/api/entity", "everything about one entity: properties, links in and out, sources", "entity",
+             api.entity, models.Entity, models.EntityParams, ((400, "no ref"), (404, "no entity, or several, of that name"))),
+    ApiRoute("/api/search", "semantic search over lessons, findings, recommendations, targets and figures",
+             "search", api.search, models.SearchResult, models.SearchParams,
+             ((400, "no query, or a bad k or mode"), (501, "semantic search is not available in this build"))),
+    ApiRoute("/api/openapi.json", "this document", "openapi", lambda app, _p: api.document(app), None),
+]
 ROUTES = [("GET", "/"), ("GET", "/sparql"), ("POST", "/sparql"), ("GET", "/api/queries/{name}"),
           ("GET", "/api/docs")] + [(m, p) for p in ("/data", "/data/{path}") for m in ("GET", "PUT", "POST", "DELETE")] \
-    + [("GET", path) for path in API_ROUTES]
+    + [("GET", r.path) for r in API]
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,10 @@ def _api(handler: Handler) -> Callable[[api.App, Call], Reply]:
     return lambda app, call: handler(app, call.params)
 
 
+def _document(app: api.App) -> None:
+    app.document = openapi(app.queries, API)
+
+
 def _canned(app: api.App, call: Call) -> Reply:
     from urllib.parse import unquote
 
@@ -227,6 +238,7 @@ def _http_error(_request: Request, exc: Exception) -> Response:
 
 def build(app: api.App) -> ASGIApp:
     """The ASGI application serving ``app``."""
+    _document(app)
     routes: list[Any] = [
         Route("/", blocking(app, lambda a, _c: Reply(200, "text/html; charset=utf-8", a.page)), methods=["GET"]),
         Route("/index.html", blocking(app, lambda a, _c: Reply(200, "text/html; charset=utf-8", a.page)),
@@ -236,7 +248,7 @@ def build(app: api.App) -> ASGIApp:
         Route("/data", blocking(app, graph_store, vary=True), methods=ANY_METHOD),
         Route("/data/{path:path}", blocking(app, graph_store, vary=True), methods=ANY_METHOD),
         Route("/api/queries/{name}", blocking(app, _canned), methods=["GET"]),
-        *(Route(path, blocking(app, _api(handler)), methods=["GET"]) for path, handler in API_ROUTES.items()),
+        *(Route(r.path, blocking(app, _api(r.handler)), methods=["GET"]) for r in API),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     starlette = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})

@@ -32,6 +32,23 @@ MAX_HEADER = 64 * 1024  # bytes of request line and headers
 __all__ = ["ROUTES", "EndpointServer"]
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket. It is made with the TCP protocol number, as asyncio's own are: asyncio turns
+    Nagle's algorithm off only on such sockets, and with it on, the body (written after the headers) waits
+    for the client's delayed ACK, about 40 ms per answer."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         proto=socket.IPPROTO_TCP)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class EndpointServer:
     """``govkg serve``: the store's writer guard (held), query workers, and the HTTP server.
 
@@ -56,7 +73,7 @@ class EndpointServer:
             raise
         self.app = api.App(settings, self.lock, self.pool, canned_queries(), quiet=quiet)
         try:
-            self.socket = socket.create_server((host, port), backlog=128, reuse_port=False)
+            self.socket = listen(host, port)
         except OSError as exc:
             self.pool.close()
             self.lock.release()

@@ -9,6 +9,7 @@ other. A server that cannot start skips its tests, except in CI (``CI`` set), wh
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -320,7 +321,7 @@ def test_remote_settings_need_a_url_and_a_server_that_answers() -> None:
 @pytest.mark.parametrize(("query", "expected"), [
     ("SELECT * WHERE { ?s foo:bar ?o }", "the prefix `foo:` is not declared"),
     ("SELECT ?x WHERE { ?x ?p }", "line 1, column"),
-    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}", "line 3, column"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}", "expected one of"),
     ("SELEC * {}", "line 1, column"),
     ("ASK {", "expected one of"),
 ])
@@ -328,6 +329,7 @@ def test_a_syntax_error_is_one_readable_line_with_its_position(query: str, expec
     with Store.open(tmp_path / "s") as store, pytest.raises(QueryError) as caught:
         store.query(query)
     message = caught.value.message
+    assert re.search(r"line \d+, column \d+", message)
     assert expected in message and "\n" not in message and "'\\u{" not in message and "..=" not in message
 
 

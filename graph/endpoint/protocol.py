@@ -142,7 +142,8 @@ def _top_level_words(update: str) -> list[tuple[str, int]]:
             depth, i = depth - 1, i + 1
         elif depth == 0 and (m := _WORD.match(update, i)) and (i == 0 or not (update[i - 1].isalnum()
                                                                                or update[i - 1] in "?$:_")):
-            words.append((m.group(0).upper(), i))
+            if not update.startswith(":", m.end()):  # a prefixed name (where:T) is no keyword
+                words.append((m.group(0).upper(), i))
             i = m.end()
         else:
             i += 1

@@ -1,4 +1,4 @@
-"""``govkg serve``: the SPARQL 1.1 endpoint, the query page and the JSON API over HTTP (a CLI plugin)."""
+"""``govkg serve``: the SPARQL 1.1 endpoint, the graph store, YASGUI and the JSON API over HTTP (a CLI plugin)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from graph.settings import Settings
 
 
 def register(sub: Any, command: Callable[[str], Callable[[Any], Any]]) -> None:
-    p = sub.add_parser("serve", help="serve SPARQL 1.1, a query page and a JSON API over HTTP",
+    p = sub.add_parser("serve", help="serve SPARQL 1.1, the graph store, YASGUI and a JSON API over HTTP",
                        description="Serve the store: SPARQL 1.1 Protocol at /sparql, the Graph Store Protocol at "
                                    "/data, YASGUI at /, a JSON API at /api (Swagger UI at /api/docs). Read-only "
                                    "unless GOVKG_UPDATE_PASSWORD is set. Stop with Ctrl-C or SIGTERM: running "

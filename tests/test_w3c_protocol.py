@@ -4,7 +4,8 @@ The manifests are read from ../shared/w3c (copied unchanged from the W3C test su
 rdflib; every test is one or more HTTP requests sent in order over one connection to a server started with
 ``govkg serve`` on an embedded store (the command line, in its own process). The data a protocol test needs is
 ingested first under the graph IRIs the test gives (``govkg ingest FILE --graph IRI``); the editable graphs are
-emptied between tests (DROP ALL through the endpoint), so each test starts from the same store. A test passes
+emptied between tests (DROP ALL through the endpoint), so each test starts from the same store. The suites run
+on the embedded store and, through the remote backend, on Apache Jena Fuseki. A test passes
 when every response has an expected status (class), format and boolean, and a graph store response's body is
 isomorphic to the expected graph. CI fails on any failing test.
 """
@@ -18,6 +19,7 @@ import re
 import subprocess
 import sys
 import urllib.parse
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from conftest import ROOT, SHARED, need, run_cli
+from conftest import ROOT, SERVER, SHARED, need
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -125,16 +127,25 @@ class Served:
     state: tuple[tuple[Path, str], ...] | None = None  # the data the editable dataset holds, when known
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    store = tmp_path_factory.mktemp("w3c") / "store"
+@pytest.fixture(scope="module", params=["embedded", pytest.param("fuseki", marks=SERVER)])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``govkg serve`` (the command line, in its own process) on an embedded store, or on Apache Jena Fuseki
+    through the remote backend, with the protocol tests' data ingested under their graph IRIs."""
+    env = {**os.environ, "GOVKG_ENDPOINT_WORKERS": "2", "GOVKG_UPDATE_PASSWORD": TOKEN, "GOVKG_QUERY_TIMEOUT": "30"}
+    if request.param == "embedded":
+        env.update({"GOVKG_BACKEND": "embedded", "GOVKG_STORE": str(tmp_path_factory.mktemp("w3c") / "store")})
+    else:
+        urls: dict[str, str] = request.getfixturevalue(request.param)
+        env.update({"GOVKG_BACKEND": "remote", "GOVKG_SPARQL_QUERY_URL": urls["query_url"],
+                    "GOVKG_SPARQL_UPDATE_URL": urls["update_url"], "GOVKG_SPARQL_GSP_URL": urls["gsp_url"],
+                    "GOVKG_SPARQL_CATALOG": f"https://w3id.org/govkg/graph/catalog/w3c-{uuid.uuid4().hex[:8]}",
+                    "GOVKG_SEARCH_DIR": str(tmp_path_factory.mktemp("w3c-search"))})
     loaded: set[tuple[Path, str]] = {d for case in protocol_cases() for d in case.data}
     need(bool(loaded), "the W3C protocol manifest names no data")
     for file, iri in sorted(loaded):
-        result = run_cli("ingest", "-q", str(file), "--graph", iri, store=store)
-        assert result.code == 0, result.err
-    env = {**os.environ, "GOVKG_STORE": str(store), "GOVKG_BACKEND": "embedded", "GOVKG_ENDPOINT_WORKERS": "2",
-           "GOVKG_UPDATE_PASSWORD": TOKEN, "GOVKG_QUERY_TIMEOUT": "30"}
+        result = subprocess.run([sys.executable, "-m", "cli.main", "ingest", "-q", str(file), "--graph", iri],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", "0", "--quiet"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None

@@ -228,7 +228,7 @@ def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         reply = error_reply(404, f"nothing at {_request.url.path}",
-                            hint="see / for the query page, /api/docs for the API")
+                            hint="see / for YASGUI, /api/docs for the API")
     elif exc.status_code == 405:
         reply = error_reply(405, f"{_request.url.path} answers GET only")
     else:

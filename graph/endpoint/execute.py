@@ -103,11 +103,12 @@ class WorkerState:
                 time.sleep(0.2)
         raise AssertionError("unreachable")
 
-    def fresh(self) -> None:
+    def fresh(self, *, now_please: bool = False) -> None:
         """Open the store again when another process switched its catalog since the last look (at most every
-        :data:`STAMP_SECONDS`): a store the server holds alone never changes under it, a SPARQL server's can."""
+        :data:`STAMP_SECONDS`, or at once when the server says it changed the store itself): a store the
+        server holds alone never changes under it, a SPARQL server's can."""
         now = time.monotonic()
-        if now - self.checked < STAMP_SECONDS:
+        if now - self.checked < STAMP_SECONDS and not now_please:
             return
         self.checked = now
         stamp = self.store.stamp()

@@ -95,6 +95,7 @@ def apply_update(settings: Settings, guard: WriterGuard, pool: WorkerPool, updat
                 access.write(alone)
             else:
                 write()
+                access.changed()  # the query workers read the new catalog before their next job
                 stop_readers()  # the search worker builds its index again from the changed store
     return json_reply({"ok": True, "source": UPDATE_SOURCE, "changed": bool(changed),
                        "graphs": sorted(changed), "triples": int(answer["triples"])})

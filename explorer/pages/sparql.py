@@ -14,6 +14,7 @@ from explorer import charts, state
 from explorer.context import Explorer
 from explorer.editor import sparql_editor
 from explorer.widgets import show_error, table
+from graph.backends.sparql import declare_used_prefixes
 from graph.errors import GovKGError, QueryError, QueryTimeout
 from graph.namespaces import PREFIXES
 from graph.queries import CannedQuery, Param
@@ -49,7 +50,7 @@ def render(ctx: Explorer) -> None:
         st.caption(query.description)
         values = _params(ctx, query)
         try:
-            bound = query.bind(values)
+            bound = declare_used_prefixes(query.bind(values))  # self-contained: the editor checks it as it is
         except QueryError as exc:
             show_error(exc)
     _sync_editor(example, bound)

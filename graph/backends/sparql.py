@@ -71,6 +71,15 @@ def readable_syntax_error(message: str, text: str) -> str:
     return f"{where}: expected {'one of ' if len(expected) > 1 else ''}{shown}{more}"
 
 
+def declare_used_prefixes(sparql: str) -> str:
+    """The query with a PREFIX line for each of GovKG's prefixes it uses without declaring: the same query,
+    but one that any SPARQL editor or server reads without GovKG's predeclared prefixes."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
+    used = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
+                   if p not in declared and re.search(rf"(?<![\w:<#/.-]){re.escape(p)}:", sparql))
+    return used + sparql
+
+
 def _safe_bnode(match: re.Match[bytes]) -> bytes:
     label = _NOT_BNODE_CHAR.sub(b"_", match.group(1)) or b"b"
     return b"<bnode>" + (label if label[:1].isalpha() else b"b" + label) + b"</bnode>"

@@ -7,13 +7,13 @@ Each handler takes the server's :class:`App` and the request's query-string para
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.backends import WriterGuard, location
+from graph.backends.sparql import declare_used_prefixes
 from graph.endpoint.jobs import EntityJob, Reply, RowsJob, SearchJob, SourcesJob, error_reply, json_reply
 from graph.endpoint.workers import WorkerPool
 from graph.errors import GovKGError, QueryError, StoreError
@@ -84,9 +84,7 @@ def query_page(queries: dict[str, CannedQuery]) -> bytes:
             text = q.bind({})
         except GovKGError:  # a parameter without a default: shown unbound
             text = q.text
-        used = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
-                       if re.search(rf"(?<![\w:]){p}:", text) and not re.search(rf"(?i)PREFIX\s+{p}:", text))
-        tabs.append({"name": q.name, "title": q.title, "sparql": used + text})
+        tabs.append({"name": q.name, "title": q.title, "sparql": declare_used_prefixes(text)})
     config = json.dumps({"prefixes": PREFIXES, "queries": tabs}).replace("</", "<\\/")
     html = (Path(__file__).with_name("static") / "index.html").read_text(encoding="utf-8")
     return html.replace('{"prefixes": {}, "queries": []}', config, 1).encode("utf-8")

@@ -126,7 +126,7 @@ def graph_store(app: api.App, call: Call) -> Reply:
     if new and method != "POST" and call.path.rstrip("/") == "/data" and not call.params:
         raise ProtocolError(400, "name a graph: /data?graph=IRI, /data?default, or a path below /data/")
     req = gsp.GraphRequest(method, graph, new, call.headers.get("content-type", ""), call.body,
-                           call.headers.get("accept"))
+                           call.headers.get("accept"), f"{call.base}{call.path}")
     live = gsp.live_graphs(api.catalog(app))
     if method in ("GET", "HEAD"):
         job = gsp.read_job(req, live, app.limit)

@@ -34,6 +34,7 @@ class GraphRequest:
     content_type: str = ""
     body: bytes = b""
     accept: str | None = None
+    url: str = ""  # the request's URL: the base of relative IRIs in a body sent to the default graph
 
 
 def target(path_iri: str, params: dict[str, list[str]], service: str) -> tuple[str, bool]:
@@ -57,15 +58,16 @@ def target(path_iri: str, params: dict[str, list[str]], service: str) -> tuple[s
 
 
 def rdf_of(req: GraphRequest) -> bytes:
-    """The request's RDF as N-Triples (relative IRIs resolved against the graph's name); a multipart body's
-    parts are read one by one and merged."""
+    """The request's RDF as N-Triples (relative IRIs resolved against the graph's name, or the request's URL
+    for the default graph); a multipart body's parts are read one by one and merged."""
     media = req.content_type.split(";")[0].strip().lower()
+    base = req.graph or req.url
     if media == "multipart/form-data":
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + req.content_type.encode("latin-1") + b"\r\n\r\n" + req.body)
         parts = [(p.get_content_type(), p.get_payload(decode=True)) for p in message.iter_parts()]
-        return b"".join(_ntriples(kind, data if isinstance(data, bytes) else b"", req.graph) for kind, data in parts)
-    return _ntriples(media, req.body, req.graph)
+        return b"".join(_ntriples(kind, data if isinstance(data, bytes) else b"", base) for kind, data in parts)
+    return _ntriples(media, req.body, base)
 
 
 def _ntriples(media: str, data: bytes, base: str) -> bytes:

@@ -108,11 +108,13 @@ KIND_COLOURS = {"body": "#4c78a8", "accountability": "#f58518", "programme": "#e
 
 
 def network(net: Network, *, edge_labels: bool = True) -> alt.LayerChart:
-    """The neighbourhood as a node-link diagram; clicking a node selects it (the page expands it)."""
+    """The neighbourhood as a node-link diagram; clicking a node selects it (the page expands it); dragging
+    pans and the mouse wheel zooms."""
     nodes = pd.DataFrame(net.nodes)
     edges = pd.DataFrame(net.edges) if net.edges else pd.DataFrame(
         columns=["source", "target", "relation", "x", "y", "x2", "y2", "mx", "my"])
     pick = alt.selection_point(name="node", fields=["ref"], on="click", empty=False)
+    zoom = alt.selection_interval(name="zoom", bind="scales")  # drag to pan, wheel to zoom; the layout stays put
     kinds = sorted(set(nodes["kind"]))
     colour = alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom", columns=8), scale=alt.Scale(
         domain=kinds, range=[KIND_COLOURS.get(k, "#999999") for k in kinds]))
@@ -135,7 +137,7 @@ def network(net: Network, *, edge_labels: bool = True) -> alt.LayerChart:
                       legend=None),
         strokeWidth=alt.condition(pick, alt.value(3), alt.value(0.5)),
         tooltip=["label", "kind", "ref", "role"],
-    ).add_params(pick)
+    ).add_params(pick, zoom)
     names = alt.Chart(nodes).mark_text(dy=-14, fontSize=10).encode(
         x=x("x:Q"), y=y("y:Q"), text="label:N")
     drawing: alt.LayerChart = alt.layer(*layers, dots, names).properties(height=620).configure_view(strokeWidth=0)

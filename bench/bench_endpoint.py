@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import datetime as dt
 import http.client
+import io
 import json
 import math
 import os
@@ -108,11 +109,12 @@ def timed(fn: Callable[[], Any], reps: int, budget: float) -> list[float]:
 
 
 class Client:
-    """One keep-alive HTTP connection to the server."""
+    """One keep-alive HTTP connection to the server (``path``: its SPARQL endpoint's path)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, path: str = "/sparql") -> None:
         parts = urllib.parse.urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.path = path
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
 
     def get(self, target: str) -> tuple[int, bytes]:
@@ -126,20 +128,20 @@ class Client:
             raise
 
     def sparql(self, query: str) -> bytes:
-        status, body = self.get("/sparql?" + urllib.parse.urlencode({"query": query}))
+        status, body = self.get(self.path + "?" + urllib.parse.urlencode({"query": query}))
         if status != 200:
             raise RuntimeError(f"{status}: {body[:300]!r}")
         return body
 
 
-def load(url: str, queries: list[str], clients: int, seconds: float) -> dict[str, Any]:
+def load(url: str, queries: list[str], clients: int, seconds: float, path: str = "/sparql") -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def run(n: int) -> None:
-        client = Client(url)
+        client = Client(url, path)
         i = n
         mine: list[float] = []
         while time.monotonic() < stop:
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine")
     ap.add_argument("--timeout", type=float, default=30.0, help="the server's query timeout")
     ap.add_argument("--out", type=Path, default=HERE / "endpoint.md")
+    ap.add_argument("--no-fuseki", dest="fuseki", action="store_false",
+                    help="skip the side-by-side run on Apache Jena Fuseki (scripts/servers/fuseki.sh)")
+    ap.add_argument("--fuseki-heap", default="3g", help="Fuseki's JVM heap (its in-memory dataset)")
     args = ap.parse_args(argv)
 
     size = parse_size(args.triples)
@@ -232,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             results["load_all"] = load(server.url, list(texts.values()), args.clients, args.seconds)
 
             say("a runaway query against a 3 s timeout")
+        if args.fuseki:
+            results["fuseki"] = fuseki_side_by_side(work, texts, rows, args)
         short = settings.with_(query_timeout=3.0)
         with EndpointServer(short, port=0, workers=args.workers).start() as server:
             client = Client(server.url)
@@ -250,6 +257,53 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(text)
     sys.stdout.write(text)
     return 1 if results["load_entity"]["errors"] else 0  # the whole-graph mix may time out by design
+
+
+def fuseki_side_by_side(work: Path, texts: dict[str, str], rows: dict[str, int],
+                        args: argparse.Namespace) -> dict[str, Any]:
+    """The same queries and load on Apache Jena Fuseki (in-memory dataset), holding the same triples (the
+    store's live graphs merged into Fuseki's default graph), each query with GovKG's prefixes declared."""
+    import subprocess
+
+    from graph.backends.sparql import with_prefixes
+
+    script = HERE.parent / "scripts" / "servers" / "fuseki.sh"
+    with contextlib.closing(__import__("socket").socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "FUSEKI_PORT": str(port), "FUSEKI_DATASET": "mem", "FUSEKI_HEAP": args.fuseki_heap,
+           "FUSEKI_DATA_DIR": str(work / "fuseki")}
+    say("starting Fuseki")
+    started = subprocess.run(["bash", str(script), "start"], env=env, capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        say(f"Fuseki did not start: {started.stderr.strip()[-300:]}")
+        return {"error": started.stderr.strip()[-300:]}
+    try:
+        url = f"http://127.0.0.1:{port}"
+        data = io.BytesIO()
+        with Store.open(work / "store", read_only=True) as store:
+            store.dump(data, "nt")
+        say("loading the same triples into Fuseki")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        loading = time.perf_counter()
+        conn.request("PUT", "/govkg/data?default", body=data.getvalue(),
+                     headers={"Content-Type": "application/n-triples"})
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status < 300, f"Fuseki refused the data: {resp.status}"
+        out: dict[str, Any] = {"load_s": time.perf_counter() - loading, "queries": {}}
+        client = Client(url, "/govkg/query")
+        for name, text in texts.items():
+            query = with_prefixes(text)
+            got = len(json.loads(client.sparql(query))["results"]["bindings"])
+            out["queries"][name] = {"rows": got, "same": got == rows[name],
+                                    "server": timed(lambda q=query: client.sparql(q), args.reps, args.budget)}  # type: ignore[misc]
+        say(f"load on Fuseki: {args.clients} clients × {args.seconds:g} s, per-entity canned queries")
+        out["load_entity"] = load(url, [with_prefixes(texts[n]) for n in PER_ENTITY], args.clients, args.seconds,
+                                  "/govkg/query")
+        return out
+    finally:
+        subprocess.run(["bash", str(script), "stop"], env=env, capture_output=True, text=True, check=False)
 
 
 def report_md(r: dict[str, Any], report: dict[str, Any], args: argparse.Namespace) -> str:
@@ -301,6 +355,25 @@ def report_md(r: dict[str, Any], report: dict[str, Any], args: argparse.Namespac
         x = r[key]
         lines.append(f"| {mix} | {x['requests']:,} | {x['errors']} | {x['throughput']:.0f} | {ms(x['p50'])} | "
                      f"{ms(x['p95'])} | {ms(x['p99'])} |")
+    fu = r.get("fuseki")
+    if fu and "error" not in fu:
+        lines += ["", "## Side by side with Apache Jena Fuseki", "",
+                  f"Fuseki 5 (scripts/servers/fuseki.sh, in-memory dataset, heap {args.fuseki_heap}) holding the same "
+                  f"triples in its default graph (loaded in {fu['load_s']:.1f} s), asked the same queries (with "
+                  "GovKG's prefixes declared) over HTTP GET on a keep-alive connection, SPARQL JSON. Milliseconds.",
+                  "", "| query | rows (same?) | govkg serve p50 | p95 | Fuseki p50 | p95 |", "|---|---:|---:|---:|---:|---:|"]
+        for name, q in fu["queries"].items():
+            mine = r["queries"][name]["server"]
+            lines.append(f"| {name} | {q['rows']:,} ({'yes' if q['same'] else 'NO'}) | {ms(statistics.median(mine))} | "
+                         f"{ms(pct(mine, 0.95))} | {ms(statistics.median(q['server']))} | {ms(pct(q['server'], 0.95))} |")
+        x, y = r["load_entity"], fu["load_entity"]
+        lines += ["", f"Per-entity mix, {args.clients} clients for {args.seconds:g} s:", "",
+                  "| server | requests | errors | throughput /s | p50 ms | p95 ms | p99 ms |",
+                  "|---|---:|---:|---:|---:|---:|---:|",
+                  f"| govkg serve | {x['requests']:,} | {x['errors']} | {x['throughput']:.0f} | {ms(x['p50'])} | "
+                  f"{ms(x['p95'])} | {ms(x['p99'])} |",
+                  f"| Fuseki | {y['requests']:,} | {y['errors']} | {y['throughput']:.0f} | {ms(y['p50'])} | "
+                  f"{ms(y['p95'])} | {ms(y['p99'])} |"]
     lines += ["", "## Timeout", "",
               f"A cross product over the whole graph against a 3 s timeout: answered {r['runaway_status']} after "
               f"{r['runaway_s']:.2f} s; the killed worker's replacement was answering {r['replace_s']:.2f} s later "

@@ -67,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         options = {k: getattr(args, k) for k in ("title", "publisher", "date", "url", "identifier")
                    if getattr(args, k)}
         summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
-                         options=options)
+                         options=options, graph_name=args.graph)
         for module in _plugins():
             if hasattr(module, "after_ingest"):  # e.g. keep the search index in step with the store
                 module.after_ingest(store, settings, progress)
@@ -283,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the format of the files given (govuk, ods, gmpp, lessons, document); default: detected")
     for meta in ("title", "publisher", "date", "url", "identifier"):
         p.add_argument(f"--{meta}", help=f"document {meta} (overrides front matter or a sidecar .yaml)")
+    p.add_argument("--graph", metavar="IRI",
+                   help="publish the one RDF file given as the named graph of this IRI (SPARQL datasets and "
+                        "GRAPH <IRI> find it under that name)")
 
     p = sub.add_parser("sparql", help="run a SPARQL query (text or a .rq file)")
     p.add_argument("query")

@@ -1,4 +1,4 @@
-"""``govkg serve``: the SPARQL 1.1 endpoint, the query page and the JSON API over HTTP (a CLI plugin)."""
+"""``govkg serve``: the SPARQL 1.1 endpoint, the graph store, YASGUI and the JSON API over HTTP (a CLI plugin)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from graph.settings import Settings
 
 
 def register(sub: Any, command: Callable[[str], Callable[[Any], Any]]) -> None:
-    p = sub.add_parser("serve", help="serve SPARQL 1.1, a query page and a JSON API over HTTP",
-                       description="Serve the store: SPARQL 1.1 Protocol at /sparql, a query page at /, a JSON "
-                                   "API at /api (described at /api/openapi.json). Read-only unless "
-                                   "GOVKG_UPDATE_PASSWORD is set. Stop with Ctrl-C.")
+    p = sub.add_parser("serve", help="serve SPARQL 1.1, the graph store, YASGUI and a JSON API over HTTP",
+                       description="Serve the store: SPARQL 1.1 Protocol at /sparql, the Graph Store Protocol at "
+                                   "/data, YASGUI at /, a JSON API at /api (Swagger UI at /api/docs). Read-only "
+                                   "unless GOVKG_UPDATE_PASSWORD is set. Stop with Ctrl-C or SIGTERM: running "
+                                   "requests are let finish.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
     p.add_argument("--workers", type=int, help="query worker processes (default: $GOVKG_ENDPOINT_WORKERS)")
@@ -42,7 +43,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         updates = "accepted with the update token" if settings.update_password else "refused (read-only)"
         sys.stdout.write(
             f"GovKG SPARQL endpoint at {server.url}/sparql\n"
-            f"  query page {server.url}/   JSON API {server.url}/api/openapi.json\n"
+            f"  query page (YASGUI) {server.url}/   graphs {server.url}/data   JSON API {server.url}/api/docs\n"
             f"  store {server.app.where} ({triples:,} triples, {len(server.sources)} sources); "
             f"{server.pool.size} workers; timeout {settings.query_timeout:g} s; "
             f"limit {settings.result_limit:,} rows; updates {updates}\n")

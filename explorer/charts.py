@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from graph.views.console import ChartSpec
 from graph.views.matrix import GAP_COLUMN
 from graph.views.network import Network
 from graph.views.overview import Lane
@@ -107,11 +108,13 @@ KIND_COLOURS = {"body": "#4c78a8", "accountability": "#f58518", "programme": "#e
 
 
 def network(net: Network, *, edge_labels: bool = True) -> alt.LayerChart:
-    """The neighbourhood as a node-link diagram; clicking a node selects it (the page expands it)."""
+    """The neighbourhood as a node-link diagram; clicking a node selects it (the page expands it); dragging
+    pans and the mouse wheel zooms."""
     nodes = pd.DataFrame(net.nodes)
     edges = pd.DataFrame(net.edges) if net.edges else pd.DataFrame(
         columns=["source", "target", "relation", "x", "y", "x2", "y2", "mx", "my"])
     pick = alt.selection_point(name="node", fields=["ref"], on="click", empty=False)
+    zoom = alt.selection_interval(name="zoom", bind="scales")  # drag to pan, wheel to zoom; the layout stays put
     kinds = sorted(set(nodes["kind"]))
     colour = alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom", columns=8), scale=alt.Scale(
         domain=kinds, range=[KIND_COLOURS.get(k, "#999999") for k in kinds]))
@@ -134,8 +137,26 @@ def network(net: Network, *, edge_labels: bool = True) -> alt.LayerChart:
                       legend=None),
         strokeWidth=alt.condition(pick, alt.value(3), alt.value(0.5)),
         tooltip=["label", "kind", "ref", "role"],
-    ).add_params(pick)
+    ).add_params(pick, zoom)
     names = alt.Chart(nodes).mark_text(dy=-14, fontSize=10).encode(
         x=x("x:Q"), y=y("y:Q"), text="label:N")
     drawing: alt.LayerChart = alt.layer(*layers, dots, names).properties(height=620).configure_view(strokeWidth=0)
     return drawing
+
+
+def result_chart(spec: ChartSpec) -> alt.Chart:
+    """A SELECT result as bars (one per label, a colour per numeric column) or lines over years or dates."""
+    frame = pd.DataFrame(spec.rows).melt(id_vars=[spec.label], value_vars=spec.values, var_name="column",
+                                         value_name="value")
+    if spec.mark == "line":
+        chart: alt.Chart = alt.Chart(frame).mark_line(point=True).encode(
+            x=alt.X(f"{spec.label}:T", title=spec.label), y=alt.Y("value:Q", title=None),
+            color=alt.Color("column:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[spec.label, "column", "value"])
+        return chart
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{spec.label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("value:Q", title=", ".join(spec.values)), yOffset="column:N",
+        color=alt.Color("column:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[spec.label, "column", "value"]).properties(height=alt.Step(18))
+    return chart

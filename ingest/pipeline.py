@@ -50,6 +50,7 @@ class Prepared:
     locate: Callable[[str], str] | None = None
     validated: bool = True
     skipped_note: str = ""  # why it was not SHACL-validated
+    name: str = ""  # the graph IRI the source is published under (``govkg ingest FILE --graph IRI``)
 
     def serialised(self) -> bytes:
         if self.data is not None:
@@ -242,11 +243,12 @@ def _store_labels(store: Backend) -> dict[str, str]:
     return {r["s"]: r["l"] for r in rows}
 
 
-def prepare_rdf(path: Path) -> Prepared:
+def prepare_rdf(path: Path, name: str = "") -> Prepared:
     data = path.read_bytes()
     fmt = RDF_FORMATS[RDF_SUFFIXES[path.suffix]]
     key = f"rdf-{slug(path.stem)}"
-    prepared = Prepared(key, path.name, str(path), "rdf-file", _hash(b"rdf:1:" + data), data=data, rdf_format=fmt)
+    digest = _hash(b"rdf:1:" + (name.encode("utf-8") + b"\n" if name else b"") + data)
+    prepared = Prepared(key, path.name, str(path), "rdf-file", digest, data=data, rdf_format=fmt, name=name)
     try:
         count = sum(1 for _ in ox.parse(data, fmt))
     except SyntaxError as exc:
@@ -322,23 +324,28 @@ def ingest(
     extra: list[Prepared] | None = None,
     as_format: str | None = None,
     options: dict[str, Any] | None = None,
+    graph_name: str | None = None,
 ) -> Summary:
     """Ingest curated YAML, RDF files and other registered formats in one atomic switch.
 
     ``as_format`` forces the format of files given by name; ``options`` (document metadata and the like)
-    are handed to the ingesters.
+    are handed to the ingesters; ``graph_name`` publishes the one RDF file given as the named graph of that
+    IRI (the SPARQL protocol's datasets and ``GRAPH <IRI>`` then name it).
     """
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     say("reading sources")
     found = discover(paths, as_format)
+    if graph_name is not None and (len(found.rdf_files) != 1 or found.yaml_files or found.other):
+        raise InputError(f"--graph {graph_name} names the graph of one RDF file (.ttl .nt .jsonld .rdf); "
+                         f"{len(paths)} path(s) were given", hint="ingest each file with its own --graph")
     prepared: list[Prepared] = [ontology_source()]
     if found.yaml_files:
         say(f"checking {len(found.yaml_files)} curated file(s)")
         prepared += prepare_curated(store, found.yaml_files)
     for path in found.rdf_files:
         say(f"parsing {path.name}")
-        prepared.append(prepare_rdf(path))
+        prepared.append(prepare_rdf(path, graph_name or ""))
     ctx = registry.Context(store, dict(options or {}))
     for target, module in found.other:
         say(f"reading {target.name if isinstance(target, Path) else target} as {module.NAME}")
@@ -357,7 +364,7 @@ def ingest(
                 say(f"writing {p.key}")
                 staged = stage.put(p.key, p.serialised(), rdf_format=p.rdf_format, content_hash=p.content_hash,
                                    origin=p.origin, ingester=p.ingester, title=p.title,
-                                   report=json.dumps(p.report) if p.report else "")
+                                   report=json.dumps(p.report) if p.report else "", name=p.name)
                 status = "replaced" if p.key in current else "added"
                 note = p.skipped_note
                 outcomes.append(SourceOutcome(p.key, status, staged.triples, note))

@@ -180,7 +180,7 @@ def test_an_empty_search_says_what_to_do(app_env: Path) -> None:
 # ------------------------------------------------------------------------------------------------ SPARQL console
 def test_console_runs_a_canned_query_with_its_default_parameters(app_env: Path) -> None:
     at = open_view("sparql", example="body-lineage")
-    assert "nhs-digital" in at.text_area(key="sparql.text").value
+    assert "nhs-digital" in at.session_state["sparql.text"]  # the text the editor (a component) shows
     at.button(key="sparql.run").click().run()
     assert not at.exception
     results = frame(at)
@@ -193,7 +193,7 @@ def test_console_runs_a_canned_query_with_its_default_parameters(app_env: Path) 
 
 def test_console_parameters_come_from_the_url_and_go_into_the_query(app_env: Path) -> None:
     at = open_view("sparql", example="accountable-for-scope", **{"p.year": "2008", "run": "1"})
-    assert "2008" in at.text_area(key="sparql.text").value
+    assert "2008" in at.session_state["sparql.text"]
     results = frame(at)
     assert "Department of Health" in set(results["holderLabel"])
 
@@ -207,6 +207,10 @@ def test_console_says_when_a_result_is_truncated(app_env: Path) -> None:
 def test_a_bad_query_gets_a_clear_message_not_a_traceback(app_env: Path) -> None:
     at = open_view("sparql", query="SELECT * WHERE { ?s ?p }", run="1")
     assert at.error and at.error[0].value.startswith("The query cannot run: SPARQL syntax error")
+    message = at.error[0].value
+    assert "line 1, column" in message and "[" not in message, "one readable line with the position"
+    at = open_view("sparql", query="SELECT * WHERE { ?s nope:thing ?o }", run="1")
+    assert "the prefix `nope:` is not declared" in at.error[0].value
     at = open_view("sparql", example="accountable-for-scope", limit="lots", timeout="soon", **{"p.year": "x"})
     assert not at.error  # malformed values in the address fall back to the defaults
 
@@ -217,6 +221,20 @@ def test_a_query_that_runs_too_long_is_stopped_at_the_timeout(app_env: Path) -> 
     assert at.error and at.error[0].value.startswith("Timeout: the query was stopped after 1 s")
     at = open_view("sparql", query="ASK { ?s ?p ?o }", run="1")  # the next query gets a fresh worker
     assert frame(at).iloc[0]["answer"] == "yes"
+
+
+def test_console_results_come_as_a_chart_and_a_graph_where_they_can(app_env: Path) -> None:
+    counts = "SELECT ?kind (COUNT(?b) AS ?bodies) WHERE { ?b a gk:Body ; gk:bodyKind ?kind } GROUP BY ?kind"
+    at = open_view("sparql", query=counts, run="1")
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1 and "Bar chart of bodies by kind" in texts(at)
+    links = "SELECT ?from ?to WHERE { ?from gk:succeededBy ?to }"
+    at = open_view("sparql", query=links, run="1")
+    assert not at.exception and " nodes, " in texts(at)
+    assert len(at.get("vega_lite_chart")) == 1, "no chart (nothing numeric), one graph"
+    constructed = "CONSTRUCT { ?b gk:parent ?p } WHERE { ?b gk:parent ?p } LIMIT 20"
+    at = open_view("sparql", query=constructed, run="1")
+    assert not at.exception and " links; hover" in texts(at)
 
 
 # ------------------------------------------------------------------------------------------------ graph view

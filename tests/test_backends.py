@@ -9,6 +9,7 @@ other. A server that cannot start skips its tests, except in CI (``CI`` set), wh
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from graph.backends.remote import CAT, RemoteBackend
 from graph.backends.remote_staging import RemoteStaging
 from graph.backends.sparql import query_form, with_prefixes
 from graph.backends.types import py_value
-from graph.errors import QueryError, SettingsError, StoreError
+from graph.errors import InputError, QueryError, SettingsError, StoreError
 from graph.queries import canned_queries
 from graph.settings import Settings
 
@@ -126,6 +127,45 @@ def test_reingest_replaces_the_sources_graph(backend: Backend) -> None:
     assert labels(backend) == {"Alpha two", "Second label"}
     physical = backend.query(f"ASK FROM NAMED <{first.graph.value}> {{ GRAPH ?g {{ ?s ?p ?o }} }}")
     assert physical.boolean is False, "the old graph must be dropped after the switch"
+
+
+def test_a_source_staged_with_a_name_is_the_named_graph_of_that_iri(backend: Backend) -> None:
+    name = "http://example.org/published/people"
+    with backend.staging() as stage:
+        put(stage, "people", nt(("p1", "label", '"Ann"')), name=name)
+        put(stage, "other", nt(("p2", "label", '"Bob"')))
+    record = backend.sources()["people"]
+    assert (record.name, record.graph, record.published) == (name, name, name)
+    found = backend.select(f"SELECT ?g ?l WHERE {{ GRAPH ?g {{ ?s <{EX}label> ?l }} }} ORDER BY ?l")
+    assert found[0] == {"g": name, "l": "Ann"} and found[1]["g"] != name
+    assert labels(backend) == {"Ann", "Bob"}, "a named source is part of the default graph too"
+    answer = backend.raw_query(f"SELECT ?l WHERE {{ ?s <{EX}label> ?l }}", default_graphs=[name], named_graphs=[])
+    assert [py_value(row["l"]) for row in answer] == ["Ann"]  # type: ignore[index, union-attr]
+    with backend.staging() as stage:  # replaced under the same name, through a fresh graph
+        put(stage, "people", nt(("p1", "label", '"Ann two"')), name=name)
+    assert backend.sources()["people"].graph == name and backend.sources()["people"].generation == 2
+    assert backend.select(f"SELECT ?l WHERE {{ GRAPH <{name}> {{ ?s <{EX}label> ?l }} }}") == [{"l": "Ann two"}]
+    assert len(backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")) == 2, "no staged graph left"
+    with pytest.raises(InputError, match="taken by source people"), backend.staging() as stage:
+        put(stage, "intruder", nt(("x", "label", '"X"')), name=name)
+    with pytest.raises(InputError, match="absolute IRI"), backend.staging() as stage:
+        put(stage, "relative", nt(("x", "label", '"X"')), name="people")
+    backend.remove_sources(["people"])
+    assert backend.select(f"SELECT ?l WHERE {{ GRAPH <{name}> {{ ?s ?p ?l }} }}") == []
+    assert reopen(backend).sources().keys() == {"other"}
+
+
+def test_a_named_source_whose_move_was_cut_short_is_published_by_the_next_writer(tmp_path: Path) -> None:
+    name = "http://example.org/published/cut"
+    with Store.open(tmp_path / "s") as store:
+        store._publish = lambda: None  # type: ignore[method-assign]  # the process dies before the move
+        with store.staging() as stage:
+            put(stage, "cut", nt(("c", "label", '"Cut"')), name=name)
+        assert store.sources()["cut"].graph != name
+        assert labels(store) == {"Cut"}, "the catalog names the staged graph: the data is live"
+    with Store.open(tmp_path / "s") as store:  # a writer opens it: the move is finished
+        assert store.sources()["cut"].graph == name
+        assert store.select(f"SELECT ?l WHERE {{ GRAPH <{name}> {{ ?s ?p ?l }} }}") == [{"l": "Cut"}]
 
 
 def test_several_sources_switch_together_and_removal_is_a_switch_too(backend: Backend) -> None:
@@ -276,6 +316,21 @@ def test_remote_settings_need_a_url_and_a_server_that_answers() -> None:
     env = {"GOVKG_BACKEND": "remote", "GOVKG_SPARQL_QUERY_URL": f"http://127.0.0.1:{free_port()}/sparql"}
     with pytest.raises(StoreError, match="does not answer"):
         open_backend(Settings.load(environ=env))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { ?s foo:bar ?o }", "the prefix `foo:` is not declared"),
+    ("SELECT ?x WHERE { ?x ?p }", "line 1, column"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}", "expected one of"),
+    ("SELEC * {}", "line 1, column"),
+    ("ASK {", "expected one of"),
+])
+def test_a_syntax_error_is_one_readable_line_with_its_position(query: str, expected: str, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s") as store, pytest.raises(QueryError) as caught:
+        store.query(query)
+    message = caught.value.message
+    assert re.search(r"line \d+, column \d+", message)
+    assert expected in message and "\n" not in message and "'\\u{" not in message and "..=" not in message
 
 
 def test_query_text_helpers() -> None:

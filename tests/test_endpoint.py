@@ -29,6 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from support import process_children as _children
+from support import process_state as _state
 
 from conftest import BUNDLED_SOURCES, ROOT
 from graph.backends.embedded import Store
@@ -260,7 +262,7 @@ def test_cors_preflight_and_exposed_headers(server: EndpointServer) -> None:
 
 
 def test_connections_are_kept_alive_and_head_has_no_body(server: EndpointServer) -> None:
-    host, port = server.httpd.server_address[:2]
+    host, port = server.address
     conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
     for _ in range(3):
         conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))
@@ -360,17 +362,22 @@ def test_an_update_with_the_token_edits_the_sparql_update_source(strict: Endpoin
     label = "SELECT ?l WHERE { <urn:govkg:test> rdfs:label ?l }"
     done = form(strict, "update", 'INSERT DATA { <urn:govkg:test> rdfs:label "added by a test" }', auth)
     assert done.status == 200 and done.json() == {"ok": True, "source": "sparql-update", "changed": True,
-                                                  "triples": 1}
+                                                  "graphs": [""], "triples": 1}
     assert query(strict, label).json()["results"]["bindings"][0]["l"]["value"] == "added by a test"
     sources = {s["key"]: s for s in call(f"{strict.url}/api/sources").json()["sources"]}
     assert sources["sparql-update"]["triples"] == 1 and sources["sparql-update"]["ingester"] == "sparql-update"
     named = form(strict, "update", "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }", auth)
-    assert named.status == 400 and "default graph only" in named.json()["error"]
+    assert named.status == 200 and named.json()["graphs"] == ["urn:g"]
+    assert query(strict, "ASK { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }").json()["boolean"] is True
+    curated = form(strict, "update", "INSERT DATA { GRAPH <https://w3id.org/govkg/graph/x> { <urn:a> <urn:b> 1 } }",
+                   auth)
+    assert curated.status == 400 and "not allowed" in curated.json()["error"], "GovKG's own graphs are not editable"
     basic = {"Authorization": "Basic " + __import__("base64").b64encode(f"anyone:{TOKEN}".encode()).decode()}
-    removed = form(strict, "update", "DELETE WHERE { <urn:govkg:test> ?p ?o }", basic)
+    removed = form(strict, "update", "DELETE WHERE { <urn:govkg:test> ?p ?o } ; DROP GRAPH <urn:g>", basic)
     assert removed.json()["changed"] is True and removed.json()["triples"] == 0
     assert query(strict, label).json()["results"]["bindings"] == []
-    assert "sparql-update" not in {s["key"] for s in call(f"{strict.url}/api/sources").json()["sources"]}
+    keys = {s["key"] for s in call(f"{strict.url}/api/sources").json()["sources"]}
+    assert "sparql-update" not in keys and not any(k.startswith("graph-") for k in keys)
 
 
 # --------------------------------------------------------------------------------------------- command line
@@ -396,26 +403,6 @@ def test_govkg_serve_starts_answers_and_stops_on_sigterm(bundled_store_path: Pat
     assert "stopped" in out
     with Store.open(path):  # the lock is released
         pass
-
-
-def _state(pid: int) -> str | None:
-    """The process state letter (R, S, Z …) of ``pid``, or None when it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return None
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

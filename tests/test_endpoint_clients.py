@@ -125,7 +125,7 @@ def test_rdflib_sparqlstore_runs_queries_on_the_server(server: EndpointServer, r
 
 
 def test_twenty_concurrent_clients_get_no_errors(server: EndpointServer, reference: Store) -> None:
-    host, port = server.httpd.server_address[:2]
+    host, port = server.address
     canned = canned_queries()
     requests: list[tuple[str, int | None]] = [
         ("/sparql?" + urllib.parse.urlencode({"query": q.bind({})}), len(reference.select(q.bind({}))))

@@ -101,7 +101,7 @@ def test_remove_source_drops_it(store_path: Path) -> None:
 
 
 def test_broken_sparql_is_a_query_error_with_position(store_path: Path) -> None:
-    with Store.open(store_path) as store, pytest.raises(QueryError, match=r"1:\d+"):
+    with Store.open(store_path) as store, pytest.raises(QueryError, match=r"line 1, column \d+"):
         store.query("SELECT * WHERE { ?s ?p }")
 
 

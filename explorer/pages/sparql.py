@@ -1,5 +1,6 @@
-"""SPARQL console: the canned queries as examples (parameter widgets with their defaults), an editor, the
-results with the query time, a 'truncated at N rows' notice, CSV and JSON downloads, and a timeout."""
+"""SPARQL console: the canned queries as examples (parameter widgets with their defaults), an editor (YASQE:
+colouring, prefix and term completion), the results as a table, a chart and a graph with the query time, a
+'truncated at N rows' notice, CSV and JSON downloads, and a timeout."""
 
 from __future__ import annotations
 
@@ -9,13 +10,24 @@ from typing import Any
 
 import streamlit as st
 
-from explorer import state
+from explorer import charts, state
 from explorer.context import Explorer
+from explorer.editor import sparql_editor
 from explorer.widgets import show_error, table
+from graph.backends.sparql import declare_used_prefixes
 from graph.errors import GovKGError, QueryError, QueryTimeout
+from graph.namespaces import PREFIXES
 from graph.queries import CannedQuery, Param
 from graph.results import to_csv, to_json, to_rdf
-from graph.views.console import count, examples, first_line, param_choices
+from graph.views.console import (
+    chart_spec,
+    count,
+    examples,
+    first_line,
+    param_choices,
+    result_network,
+    vocabulary_terms,
+)
 from graph.views.console import table as result_table
 
 OWN = ""  # the "example" of a query written by hand
@@ -38,11 +50,21 @@ def render(ctx: Explorer) -> None:
         st.caption(query.description)
         values = _params(ctx, query)
         try:
-            bound = query.bind(values)
+            bound = declare_used_prefixes(query.bind(values))  # self-contained: the editor checks it as it is
         except QueryError as exc:
             show_error(exc)
     _sync_editor(example, bound)
-    text = st.text_area("Query", key="sparql.text", height=260)
+    classes, properties = ctx.memo("sparql.terms", lambda: vocabulary_terms(ctx.store))
+    typed = sparql_editor(st.session_state["sparql.text"], version=st.session_state["sparql.version"],
+                          prefixes=PREFIXES, classes=classes, properties=properties, key="sparql.editor")
+    keyed = False
+    if typed is not None:
+        if typed.get("text", "") != st.session_state["sparql.text"]:
+            st.session_state["sparql.text"] = typed.get("text", "")
+        if int(typed.get("run", 0)) > st.session_state.get("sparql.runs", 0):
+            st.session_state["sparql.runs"] = int(typed.get("run", 0))
+            keyed = True
+    text = st.session_state["sparql.text"]
     c1, c2, c3 = st.columns([1, 1, 3])
     limit = c1.number_input("Row limit", 1, ctx.settings.result_limit, min(
         state.get_int("limit", ctx.settings.result_limit, 1, ctx.settings.result_limit), ctx.settings.result_limit),
@@ -50,7 +72,7 @@ def render(ctx: Explorer) -> None:
     longest = float(ctx.settings.query_timeout)
     timeout = c2.number_input("Stop after (seconds)", 0.5, longest, state.get_float("timeout", longest, 0.5, longest),
                               step=0.5, key="sparql.timeout")
-    ran = c3.button("Run", type="primary", key="sparql.run")
+    ran = c3.button("Run", type="primary", key="sparql.run", help="or Ctrl-Enter in the editor") or keyed
     own_text = text if text.strip() != bound.strip() else None
     stale = [n for n in st.query_params if n.startswith("p.") and n[2:] not in values]
     state.put(example=example or None, query=own_text, limit=limit if limit != ctx.settings.result_limit else None,
@@ -113,11 +135,13 @@ def _sync_editor(example: str, bound: str) -> None:
     if "sparql.text" not in st.session_state:
         st.session_state["sparql.text"] = state.get("query") or bound
         st.session_state["sparql.bound"] = (example, bound)
+        st.session_state["sparql.version"] = 0
         return
     if st.session_state.get("sparql.bound") != (example, bound):
         st.session_state["sparql.bound"] = (example, bound)
         if example:
             st.session_state["sparql.text"] = bound
+            st.session_state["sparql.version"] = st.session_state.get("sparql.version", 0) + 1
 
 
 def _run(ctx: Explorer, text: str, limit: int, timeout: float) -> None:
@@ -146,10 +170,27 @@ def _run(ctx: Explorer, text: str, limit: int, timeout: float) -> None:
         st.warning(f"Truncated at {result.limit:,} rows: the result has more. Add a LIMIT or narrow the query "
                    f"(the row limit is at most GOVKG_RESULT_LIMIT = {ctx.settings.result_limit:,}).")
     shown = result_table(result)
-    if rows > len(shown):
-        st.caption(f"The table shows the first {len(shown):,} rows; the downloads hold all {rows:,}.")
-    table(shown, plain=True, key="sparql.results", empty="No rows.")
-    _downloads(result)
+    tab_table, tab_chart, tab_graph = st.tabs(["Table", "Chart", "Graph"])
+    with tab_table:
+        if rows > len(shown):
+            st.caption(f"The table shows the first {len(shown):,} rows; the downloads hold all {rows:,}.")
+        table(shown, plain=True, key="sparql.results", empty="No rows.")
+        _downloads(result)
+    with tab_chart:
+        spec = chart_spec(result)
+        if spec is None:
+            st.caption("A chart needs a SELECT with a numeric column (a COUNT, a SUM, an amount) and a label column.")
+        else:
+            st.altair_chart(charts.result_chart(spec), width="stretch", key="sparql.chart")
+            st.caption(f"{spec.mark.capitalize()} chart of {', '.join(spec.values)} by {spec.label}.")
+    with tab_graph:
+        net = ctx.memo("sparql.graph", lambda: result_network(ctx.store, result), text, limit)
+        if net is None:
+            st.caption("A graph needs a CONSTRUCT (or DESCRIBE) linking resources, or a SELECT with two IRI "
+                       "columns (from, to; a third column names the link).")
+        else:
+            st.altair_chart(charts.network(net), width="stretch", key="sparql.network")
+            st.caption(f"{len(net.nodes)} nodes, {len(net.edges)} links; hover for details.")
 
 
 def _downloads(result: Any) -> None:

@@ -5,7 +5,9 @@ Two implementations satisfy it: :class:`graph.backends.embedded.Store` (Oxigraph
 contract tests (``tests/test_contract.py``, over the ``backend`` fixture of ``tests/conftest.py``) run against
 each:
 
-* every source lives in its own named graph, and a catalog names the live graph of each source;
+* every source lives in its own named graph, and a catalog names the live graph of each source; a source
+  staged with a ``name`` is published as the named graph of that IRI (``govkg ingest FILE --graph IRI``,
+  graphs written through the endpoint), so that clients name it as they know it;
 * :meth:`Backend.staging` writes new graphs that stay invisible until :meth:`BackendStaging.commit`
   switches the catalog to all of them at once (or none, when anything fails first);
 * :meth:`Backend.query` sees the live graphs only, as one default graph (their union) and as named graphs,
@@ -37,8 +39,11 @@ class BackendStaging(Protocol):
     success and aborts (drops the new graphs) on an exception."""
 
     def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
-        """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``."""
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "",
+            name: str = "") -> StagedSource:
+        """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``;
+        ``name``: publish the source as the named graph of that IRI (after the commit, queries, the protocol's
+        dataset and ``GRAPH <name>`` find it under that name)."""
         ...
 
     def remove(self, key: str) -> None:
@@ -95,10 +100,12 @@ class Backend(Protocol):
         ...
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
         """The answer to a query as a stream of terms. The dataset is the union of the live graphs, or the
-        query's FROM clauses, or the graphs given (live ones only); ``timeout`` asks the store to stop its own
-        work at that time where it can (a caller that must stop waiting stops the process)."""
+        query's FROM clauses, or the graphs given (live ones, by their graph or published name); ``timeout``
+        asks the store to stop its own work at that time where it can (a caller that must stop waiting stops
+        the process); ``base_iri`` resolves relative IRIs in the query."""
         ...
 
     def select(self, sparql: str) -> list[dict[str, Any]]:

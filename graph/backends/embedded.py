@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -32,15 +32,17 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.backends.base import RawAnswer
-from graph.backends.sparql import FROM_CLAUSE
+from graph.backends.sparql import FROM_CLAUSE, readable_syntax_error
 from graph.backends.staging import StagingBase, remove_sources
 from graph.backends.types import (
     QueryResult,
     SourceRecord,
     StagedSource,
+    check_graph_name,
     collect,
     dump_quads,
     py_value,
+    resolve_graphs,
     sources_stamp,
     tsv_rows,
 )
@@ -145,7 +147,9 @@ class Store:
         return [ox.NamedNode(s.graph) for s in self.sources().values()]
 
     def collect_garbage(self) -> list[str]:
-        """Drop named graphs that the catalog does not name (left by an ingest that died)."""
+        """Finish publishing named sources, then drop named graphs that the catalog does not name (left by an
+        ingest that died)."""
+        self._publish()
         live = {s.graph for s in self.sources().values()}
         dropped = []
         for g in list(self._store.named_graphs()):
@@ -179,19 +183,38 @@ class Store:
             new[st.key] = SourceRecord(
                 key=st.key, graph=st.graph.value, generation=st.generation, content_hash=st.content_hash,
                 ingested_at=now, triples=st.triples, origin=st.origin, ingester=st.ingester, title=st.title,
-                report=st.report)
+                report=st.report, name=st.name)
         touched = [st.key for st in staged] + list(removed)
         with self._lock:
             if self.path is not None:
                 self._store.flush()  # the new graphs are on disk before the catalog names them
             self._write_catalog(new)  # the switch point
             self._sources = None
+            keep = {r.graph for r in new.values()} | {r.name for r in new.values() if r.name}
             for key in touched:
-                if key in old:
+                if key in old and old[key].graph not in keep:
                     self._store.remove_graph(ox.NamedNode(old[key].graph))
+            self._publish()
             self._clean = None
             if self.path is not None:
                 self._store.flush()
+
+    def _publish(self) -> None:
+        """Move each named source that the catalog still names by its staged graph into the graph of its name
+        (one Oxigraph transaction each), then record that in the catalog. Until then queries read the staged
+        graph (only ``GRAPH <name>`` still sees the old content); a process killed in between leaves the
+        catalog right, and the next writer finishes the move (:meth:`collect_garbage`)."""
+        records = self.sources()
+        moving = [r for r in records.values() if r.name and r.graph != r.name]
+        if not moving:
+            return
+        for r in moving:
+            if self._store.contains_named_graph(ox.NamedNode(r.graph)):
+                self._store.update(f"MOVE SILENT GRAPH <{r.graph}> TO GRAPH <{r.name}>")
+        if self.path is not None:
+            self._store.flush()
+        self._write_catalog({k: replace(r, graph=r.name) if r in moving else r for k, r in records.items()})
+        self._sources = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -217,9 +240,9 @@ class Store:
         """Oxigraph's dataset arguments: the graphs given (live ones only), the query's FROM, or the union of
         the live graphs (Oxigraph's own union when the store holds nothing else, which is fastest)."""
         if default_graphs is not None or named_graphs is not None:
-            live = {s.graph for s in self.sources().values()}
-            return {"default_graph": [ox.NamedNode(g) for g in default_graphs or () if g in live],
-                    "named_graphs": [ox.NamedNode(g) for g in named_graphs or () if g in live]}
+            sources = self.sources()
+            return {"default_graph": [ox.NamedNode(g) for g in resolve_graphs(sources, default_graphs or ())],
+                    "named_graphs": [ox.NamedNode(g) for g in resolve_graphs(sources, named_graphs or ())]}
         if FROM_CLAUSE.search(sparql):
             return {}
         if self._is_clean():
@@ -228,14 +251,15 @@ class Store:
         return {"default_graph": graphs, "named_graphs": graphs}
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
         """The answer as pyoxigraph computes it (``timeout`` is not Oxigraph's to keep: the endpoint's query
         workers are processes, stopped at the timeout)."""
         try:
-            answer: RawAnswer = self._store.query(sparql, prefixes=PREFIXES,
+            answer: RawAnswer = self._store.query(sparql, prefixes=PREFIXES, base_iri=base_iri,
                                                   **self._dataset(sparql, default_graphs, named_graphs))
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QueryError(f"SPARQL syntax error: {readable_syntax_error(str(exc), sparql)}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from exc
         return answer
@@ -289,21 +313,25 @@ class Staging(StagingBase):
         self.removed: list[str] = []
         self._done = False
 
-    def _new(self, key: str, content_hash: str, origin: str, ingester: str, title: str, report: str) -> StagedSource:
+    def _new(self, key: str, content_hash: str, origin: str, ingester: str, title: str, report: str,
+             name: str = "") -> StagedSource:
         old = self.store.sources().get(key)
+        if name:
+            check_graph_name(name, self.store.sources(), key)
         generation = (old.generation + 1) if old else 1
         graph = ox.NamedNode(f"{GRAPH}{key}/g{generation}")
         if self.store.oxigraph.contains_named_graph(graph):  # left by a process that died; not live
             self.store.oxigraph.remove_graph(graph)
         self.store._clean = False  # a graph that is not live yet: queries must name the live ones
-        staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report)
+        staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report, name=name)
         self.staged.append(staged)
         return staged
 
     def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "",
+            name: str = "") -> StagedSource:
         """Write ``data`` (an RDF document without graph names) as the next graph of source ``key``."""
-        staged = self._new(key, content_hash, origin, ingester, title, report)
+        staged = self._new(key, content_hash, origin, ingester, title, report, name)
         inner = self.store.oxigraph
         try:
             if len(data) < _BULK_THRESHOLD:

@@ -44,7 +44,15 @@ from graph.backends.base import RawAnswer
 from graph.backends.http import HttpClient, Response, ServerTimeout
 from graph.backends.sparql import FROM_CLAUSE, parse_answer, parse_raw, query_form, with_prefixes
 from graph.backends.staging import remove_sources
-from graph.backends.types import QueryResult, SourceRecord, StagedSource, dump_quads, py_value, sources_stamp
+from graph.backends.types import (
+    QueryResult,
+    SourceRecord,
+    StagedSource,
+    dump_quads,
+    py_value,
+    resolve_graphs,
+    sources_stamp,
+)
 from graph.errors import QueryError, QueryTimeout, SettingsError, StoreError
 from graph.namespaces import CATALOG_GRAPH
 from graph.settings import Settings
@@ -58,7 +66,7 @@ PENDING_GRACE = 3600.0  # seconds a pending graph is kept before a writer may dr
 _INT_FIELDS = ("generation", "triples")
 _FIELDS = {"key": "key", "graph": "graph", "generation": "generation", "contentHash": "content_hash",
            "ingestedAt": "ingested_at", "triples": "triples", "origin": "origin", "ingester": "ingester",
-           "title": "title", "report": "report"}
+           "title": "title", "report": "report", "name": "name"}
 _RESULTS_ACCEPT = "application/sparql-results+xml"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _INSERT_CHUNK = 5000  # N-Triples lines per INSERT DATA request
@@ -121,6 +129,7 @@ class RemoteBackend:
             self._update(f"INSERT {{ GRAPH {_iri(self.catalog)} {{ {_iri(self.catalog)} <{CAT}version> 0 }} }} "
                          f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_iri(self.catalog)} "
                          f"{{ {_iri(self.catalog)} <{CAT}version> ?v }} }} }}")
+            self._publish()
             self.collect_garbage()
         return self
 
@@ -217,6 +226,7 @@ class RemoteBackend:
             if "key" in data and "graph" in data:
                 data.setdefault("title", "")
                 data.setdefault("report", "")
+                data.setdefault("name", "")
                 records[data["key"]] = SourceRecord(**data)
         return CatalogState(dict(sorted(records.items())), version, commit, pending)
 
@@ -240,6 +250,8 @@ class RemoteBackend:
                  f"<{CAT}ingestedAt> {_lit(r.ingested_at)}", f"<{CAT}triples> {r.triples}",
                  f"<{CAT}origin> {_lit(r.origin)}", f"<{CAT}ingester> {_lit(r.ingester)}",
                  f"<{CAT}title> {_lit(r.title)}", f"<{CAT}report> {_lit(r.report)}"]
+        if r.name:
+            props.append(f"<{CAT}name> {_iri(r.name)}")
         return f"{s} " + " ; ".join(props) + " ."
 
     def _mark_pending(self, graph: str) -> None:
@@ -323,7 +335,8 @@ class RemoteBackend:
             now = datetime.now(UTC).replace(microsecond=0).isoformat()
             records = [SourceRecord(key=st.key, graph=st.graph.value, generation=st.generation,
                                     content_hash=st.content_hash, ingested_at=now, triples=st.triples,
-                                    origin=st.origin, ingester=st.ingester, title=st.title, report=st.report)
+                                    origin=st.origin, ingester=st.ingester, title=st.title, report=st.report,
+                                    name=st.name)
                        for st in staged]
             touched = [r.key for r in records] + [k for k in removed if k not in {r.key for r in records}]
             commit_id = uuid.uuid4().hex
@@ -348,9 +361,29 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
             self._sources = after.sources
             if after.commit != commit_id:
                 raise StoreError(_RACE, hint="run the command again")
-            old = [state.sources[k].graph for k in touched if k in state.sources]
+            keep = {r.name for r in after.sources.values() if r.name}
+            old = [state.sources[k].graph for k in touched if k in state.sources and state.sources[k].graph not in keep]
             if old:
                 self._update(" ;\n".join(f"DROP SILENT GRAPH {_iri(g)}" for g in old))
+            self._publish()
+
+    def _publish(self) -> None:
+        """Move each named source that the catalog names by its staged graph into the graph of its name, and
+        record that in the catalog (one request). Until then queries read the staged graph; a writer that dies
+        in between leaves the catalog right, and the next writer finishes the move (:meth:`open`)."""
+        moving = [r for r in self.sources().values() if r.name and r.graph != r.name]
+        if not moving:
+            return
+        cat = _iri(self.catalog)
+        ops = []
+        for r in moving:
+            record = _iri(self._record_iri(r.key))
+            ops.append(f"MOVE SILENT GRAPH {_iri(r.graph)} TO GRAPH {_iri(r.name)}")
+            ops.append(f"DELETE {{ GRAPH {cat} {{ {record} <{CAT}graph> ?g }} }} INSERT {{ GRAPH {cat} {{ {record} "
+                       f"<{CAT}graph> {_iri(r.name)} }} }} WHERE {{ GRAPH {cat} {{ {record} <{CAT}graph> ?g "
+                       f"FILTER(?g = {_iri(r.graph)}) }} }}")
+        self._update(" ;\n".join(ops))
+        self._sources = None
 
     # ------------------------------------------------------------------ reading
     def live_graphs(self) -> list[str]:
@@ -376,15 +409,18 @@ WHERE {{ GRAPH {cat} {{ {cat} <{CAT}version> {version} }} {" UNION ".join(branch
         form = query_form(sparql)
         accept = _GRAPH_ACCEPT if form in ("construct", "describe") else _RESULTS_ACCEPT
         if default_graphs is not None or named_graphs is not None:
-            live = set(self.live_graphs())
-            default = [g for g in default_graphs or () if g in live] or [NO_GRAPH]
-            named = [g for g in named_graphs or () if g in live] or [NO_GRAPH]
+            sources = self.sources()
+            default = resolve_graphs(sources, default_graphs or ()) or [NO_GRAPH]
+            named = resolve_graphs(sources, named_graphs or ()) or [NO_GRAPH]
             return self._post_query(with_prefixes(sparql), default, accept, timeout=timeout, named=named)
         dataset = None if FROM_CLAUSE.search(sparql) else (self.live_graphs() or [NO_GRAPH])
         return self._post_query(with_prefixes(sparql), dataset, accept, timeout=timeout)
 
     def raw_query(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
-                  named_graphs: Sequence[str] | None = None, timeout: float | None = None) -> RawAnswer:
+                  named_graphs: Sequence[str] | None = None, timeout: float | None = None,
+                  base_iri: str | None = None) -> RawAnswer:
+        if base_iri:  # a later BASE in the query's own prologue still wins
+            sparql = f"BASE {_iri(base_iri)}\n{sparql}"
         try:
             resp = self._answer(sparql, default_graphs, named_graphs, timeout)
         except ServerTimeout as exc:

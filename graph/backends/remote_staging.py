@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from graph.backends.staging import StagingBase
-from graph.backends.types import SourceRecord, StagedSource
+from graph.backends.types import SourceRecord, StagedSource, check_graph_name
 from graph.errors import StoreError
 from graph.namespaces import GRAPH
 
@@ -32,9 +32,12 @@ class RemoteStaging(StagingBase):
         self._done = False
 
     def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "",
+            name: str = "") -> StagedSource:
         """Upload ``data`` (an RDF document without graph names) as the next graph of source ``key``."""
         old = self.backend.sources().get(key)
+        if name:
+            check_graph_name(name, self.backend.sources(), key)
         generation = (old.generation + 1) if old else 1
         graph = ox.NamedNode(f"{GRAPH}{key}/g{generation}-{secrets.token_hex(4)}")
         try:
@@ -42,7 +45,7 @@ class RemoteStaging(StagingBase):
         except SyntaxError as exc:
             raise StoreError(f"cannot load source {key}: {exc}") from exc
         self.backend._mark_pending(graph.value)
-        staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report)
+        staged = StagedSource(key, graph, generation, content_hash, origin, ingester, title, report, name=name)
         self.staged.append(staged)  # before the upload, so that abort() drops a half-written graph
         try:
             self.backend._upload(graph.value, ntriples)

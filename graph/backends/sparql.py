@@ -35,6 +35,51 @@ def with_prefixes(sparql: str) -> str:
     return missing + sparql
 
 
+_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_EXPECTED_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(\[[^\]]*\])|([A-Za-z][A-Za-z0-9 ]*[A-Za-z0-9]|[A-Za-z])')
+_TOKEN = re.compile(r"<[^\s>]*>?|\?\w*|\$\w*|\"[^\"\n]*\"?|'[^'\n]*'?|[\w:.-]+|\S")
+
+
+def readable_syntax_error(message: str, text: str) -> str:
+    """A SPARQL parser's message as one line with the position: ``line 3, column 17, at `)`: expected an
+    expression`` instead of the parser's list of character classes."""
+    match = _AT.match(message.strip())
+    if not match:
+        return " ".join(message.split())
+    line, column, rest = int(match.group(1)), int(match.group(2)), match.group(3)
+    lines = text.split("\n")
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = _TOKEN.match(source, max(column - 1, 0))
+    near = found.group(0) if found else ""
+    where = f"line {line}, column {column}" + (f", at `{near}`" if near else ", at the end")
+    if "Prefix not found" in rest:
+        before = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", source[:column - 1])
+        prefix = before.group(1) or "" if before else near.split(":")[0]
+        return f"{where}: the prefix `{prefix}:` is not declared (add PREFIX {prefix}: <…>)"
+    expected: list[str] = []
+    classes = False
+    for item in _EXPECTED_ITEM.finditer(rest.removeprefix("expected one of ").removeprefix("expected ")):
+        word = item.group(1) or item.group(2) or item.group(4)
+        if item.group(3) or word in ("_", None):
+            classes = True
+        elif word not in expected:
+            expected.append(word)
+    if classes:
+        expected.append("a name or a term")
+    shown = ", ".join(f"`{w}`" if not w.startswith("a name") else w for w in expected[:10])
+    more = f" (or {len(expected) - 10} more)" if len(expected) > 10 else ""
+    return f"{where}: expected {'one of ' if len(expected) > 1 else ''}{shown}{more}"
+
+
+def declare_used_prefixes(sparql: str) -> str:
+    """The query with a PREFIX line for each of GovKG's prefixes it uses without declaring: the same query,
+    but one that any SPARQL editor or server reads without GovKG's predeclared prefixes."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
+    used = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
+                   if p not in declared and re.search(rf"(?<![\w:<#/.-]){re.escape(p)}:", sparql))
+    return used + sparql
+
+
 def _safe_bnode(match: re.Match[bytes]) -> bytes:
     label = _NOT_BNODE_CHAR.sub(b"_", match.group(1)) or b"b"
     return b"<bnode>" + (label if label[:1].isalpha() else b"b" + label) + b"</bnode>"

@@ -44,7 +44,8 @@ class StagingBase:
     removed: list[str]
 
     def put(self, key: str, data: bytes, *, rdf_format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
-            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "") -> StagedSource:
+            content_hash: str, origin: str, ingester: str, title: str = "", report: str = "",
+            name: str = "") -> StagedSource:
         raise NotImplementedError
 
     def remove(self, key: str) -> None:

@@ -11,7 +11,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.namespaces import PREFIXES
+from graph.errors import InputError
+from graph.namespaces import GRAPH, PREFIXES
 
 XSD = PREFIXES["xsd"]
 
@@ -42,6 +43,12 @@ class SourceRecord:
     ingester: str
     title: str = ""
     report: str = ""
+    name: str = ""  # the IRI the source is published under (a named graph of that name); "" for none
+
+    @property
+    def published(self) -> str:
+        """The graph IRI queries see the source under: its name, or its own graph."""
+        return self.name or self.graph
 
 
 @dataclass
@@ -55,6 +62,7 @@ class StagedSource:
     title: str
     report: str
     triples: int = 0
+    name: str = ""
 
 
 @dataclass
@@ -110,11 +118,38 @@ def py_value(term: Any) -> Any:
 
 
 
+def check_graph_name(name: str, sources: dict[str, SourceRecord], key: str) -> str:
+    """``name`` if source ``key`` may be published under it: an absolute IRI outside GovKG's own graph names,
+    used by no other source. InputError otherwise."""
+    try:
+        ox.NamedNode(name)
+    except ValueError as exc:
+        raise InputError(f"the graph name {name!r} is not an absolute IRI: {exc}") from exc
+    if ":" not in name or name.startswith(GRAPH):
+        raise InputError(f"the graph name {name!r} is not allowed: it must be an absolute IRI outside {GRAPH}")
+    for other in sources.values():
+        if other.key != key and name in (other.name, other.graph):
+            raise InputError(f"the graph name {name} is taken by source {other.key}",
+                             hint=f"remove it first (`govkg remove {other.key}`) or choose another name")
+    return name
+
+
+def resolve_graphs(sources: dict[str, SourceRecord], iris: Iterable[str]) -> list[str]:
+    """The live graphs that graph IRIs given by a client name (a source's published name or its own graph);
+    IRIs that name no live source are left out."""
+    by_iri: dict[str, str] = {}
+    for s in sources.values():
+        by_iri[s.graph] = s.graph
+        if s.name:
+            by_iri[s.name] = s.graph
+    return [by_iri[i] for i in iris if i in by_iri]
+
+
 def sources_stamp(sources: dict[str, SourceRecord]) -> str:
     """A hash of a catalog's records ("" for an empty catalog): it changes with every switch."""
     if not sources:
         return ""
-    text = "\n".join(f"{s.key} {s.graph} {s.generation} {s.content_hash} {s.ingested_at} {s.triples}"
+    text = "\n".join(f"{s.key} {s.graph} {s.name} {s.generation} {s.content_hash} {s.ingested_at} {s.triples}"
                      for s in sorted(sources.values(), key=lambda s: s.key))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

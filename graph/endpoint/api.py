@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.backends import WriterGuard, location
+from graph.backends.sparql import declare_used_prefixes
 from graph.endpoint import analysis
 from graph.endpoint.jobs import (
     AnalysisJob,
@@ -24,9 +25,9 @@ from graph.endpoint.jobs import (
     error_reply,
     json_reply,
 )
-from graph.endpoint.openapi import openapi
 from graph.endpoint.workers import WorkerPool
-from graph.errors import QueryError, StoreError
+from graph.errors import GovKGError, QueryError, StoreError
+from graph.namespaces import PREFIXES
 from graph.queries import CannedQuery
 from graph.settings import Settings
 
@@ -45,13 +46,12 @@ class App:
     queries: dict[str, CannedQuery]
     quiet: bool = True
     page: bytes = b""
-    document: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)  # the OpenAPI document (graph/endpoint/asgi.py)
     _search: WorkerPool | None = None
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.page = (Path(__file__).with_name("query.html")).read_bytes()
-        self.document = openapi(self.queries)
+        self.page = query_page(self.queries)
 
     def search_pool(self) -> WorkerPool:
         """One worker of its own for semantic search, started on first use: the model it loads (about
@@ -83,6 +83,21 @@ class App:
     @property
     def limit(self) -> int:
         return self.settings.result_limit
+
+
+def query_page(queries: dict[str, CannedQuery]) -> bytes:
+    """YASGUI (static/index.html) set up with GovKG's prefixes and the canned queries, bound to their
+    defaults, as tabs."""
+    tabs = []
+    for q in queries.values():
+        try:
+            text = q.bind({})
+        except GovKGError:  # a parameter without a default: shown unbound
+            text = q.text
+        tabs.append({"name": q.name, "title": q.title, "sparql": declare_used_prefixes(text)})
+    config = json.dumps({"prefixes": PREFIXES, "queries": tabs}).replace("</", "<\\/")
+    html = (Path(__file__).with_name("static") / "index.html").read_text(encoding="utf-8")
+    return html.replace('{"prefixes": {}, "queries": []}', config, 1).encode("utf-8")
 
 
 def _one(params: Params, name: str, *, required: bool = False) -> str | None:

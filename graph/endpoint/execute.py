@@ -20,7 +20,8 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph.backends import Backend, open_backend
-from graph.backends.types import export_prefixes, py_value
+from graph.backends.sparql import readable_syntax_error
+from graph.backends.types import SourceRecord, export_prefixes, py_value
 from graph.endpoint import formats
 from graph.endpoint.jobs import (
     AnalysisJob,
@@ -104,11 +105,12 @@ class WorkerState:
                 time.sleep(0.2)
         raise AssertionError("unreachable")
 
-    def fresh(self) -> None:
+    def fresh(self, *, now_please: bool = False) -> None:
         """Open the store again when another process switched its catalog since the last look (at most every
-        :data:`STAMP_SECONDS`): a store the server holds alone never changes under it, a SPARQL server's can."""
+        :data:`STAMP_SECONDS`, or at once when the server says it changed the store itself): a store the
+        server holds alone never changes under it, a SPARQL server's can."""
         now = time.monotonic()
-        if now - self.checked < STAMP_SECONDS:
+        if now - self.checked < STAMP_SECONDS and not now_please:
             return
         self.checked = now
         stamp = self.store.stamp()
@@ -153,7 +155,7 @@ def run_sparql(job: SparqlJob, state: WorkerState) -> Reply:
     timeout = job.timeout or state.settings.query_timeout
     try:
         raw = state.store.raw_query(job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
-                                    timeout=timeout)
+                                    timeout=timeout, base_iri=job.base_iri)
     except QueryTimeout as exc:  # the store stopped it itself (a SPARQL server): as if its worker had been
         raise QueryTimeout(f"the query was stopped after {timeout:g} s (the GOVKG_QUERY_TIMEOUT setting)",
                            hint=exc.hint) from exc
@@ -267,25 +269,43 @@ def run_analysis(job: AnalysisJob, state: WorkerState) -> Reply:
                        "result": run(job.name, dict(job.params), state.governance)})
 
 
+def editable(sources: dict[str, SourceRecord], default_source: str) -> dict[str, str]:
+    """The graphs SPARQL Update and the Graph Store Protocol may change, by graph name ("" for the default
+    graph), each with its source key: the endpoint's own source as the default graph, and every source
+    published under a name. The other sources change only through ``govkg ingest``."""
+    found = {s.name: s.key for s in sources.values() if s.name}
+    found[""] = default_source
+    return found
+
+
 def run_update(job: UpdateJob, state: WorkerState) -> Reply:
-    """Apply an update to the endpoint's own source in a scratch store; its new triples as N-Triples, and
-    whether they differ from the current ones (``GovKG-Changed``)."""
+    """Apply an update to the editable dataset in a scratch store; the graphs it changed, as JSON:
+    ``{"changed": {graph name or "": N-Triples}, "triples": n}`` (an empty text: the graph is gone)."""
+    sources = state.store.sources()
+    graphs = editable(sources, job.source)
     scratch = ox.Store()
-    before: set[ox.Triple] = set()
-    if job.source in state.store.sources():
-        before = {ox.Triple(q.subject, q.predicate, q.object) for q in state.store.source_quads(job.source)}
-        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in before)
+    before: dict[str, set[ox.Triple]] = {}
+    for name, key in graphs.items():
+        target: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(name) if name else ox.DefaultGraph()
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in state.store.source_quads(key)} \
+            if key in sources else set()
+        before[name] = triples
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
     try:
-        scratch.update(job.update, prefixes=PREFIXES)
+        scratch.update(job.update, prefixes=PREFIXES, base_iri=job.base_iri)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
+        raise QueryError(f"SPARQL Update syntax error: {readable_syntax_error(str(exc), job.update)}") from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"the update failed: {exc}") from exc
-    if any(True for _ in scratch.named_graphs()):
-        raise QueryError("an update through the endpoint writes the default graph only (it becomes the "
-                         "sparql-update source); GRAPH, WITH, USING and named-graph operations are not allowed",
-                         hint="ingest other data with `govkg ingest`")
-    after = {ox.Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None)}
-    body = ox.serialize(sorted(after, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
-    return Reply(200, "application/n-triples", body,
-                 {"GovKG-Changed": "true" if after != before else "false", ROWS: str(len(after))})
+    after: dict[str, set[ox.Triple]] = {"": set()}
+    for quad in scratch:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        if isinstance(quad.graph_name, ox.BlankNode):
+            raise QueryError("an update may not write a graph named by a blank node")
+        after.setdefault(name, set()).add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    changed = {}
+    for name in sorted(set(before) | set(after)):
+        new = after.get(name, set())
+        if new != before.get(name, set()):
+            changed[name] = (ox.serialize(sorted(new, key=str), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    return json_reply({"changed": changed, "triples": sum(len(t) for t in after.values())})

@@ -124,7 +124,7 @@ def negotiate(kind: str, accept: str | None, format_values: Sequence[str] = ()) 
 
 
 def prefers_html(accept: str | None) -> bool:
-    """True when the client (a browser) ranks HTML above every RDF format: show it the query page."""
+    """True when the client (a browser) ranks HTML above every RDF format: show it YASGUI."""
     if not accept:
         return False
     ranges = parse_accept(accept)

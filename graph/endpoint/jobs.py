@@ -32,6 +32,7 @@ class SparqlJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     timeout: float | None = None  # seconds the store may spend, where it can stop itself (a SPARQL server)
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,13 @@ class SearchJob:
 
 @dataclass(frozen=True)
 class UpdateJob:
-    """Apply a SPARQL Update to the triples of the endpoint's own source, in a scratch store; the reply is
-    the new triples as N-Triples (the store itself is written by the server, with every worker stopped)."""
+    """Apply a SPARQL Update to the endpoint's editable dataset in a scratch store: the default graph is the
+    source ``source``, each named graph a source published under its name. The reply (JSON) names the graphs
+    that changed with their new triples as N-Triples; the server writes them into the store."""
 
     update: str
     source: str
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,21 @@
-"""The OpenAPI 3.1 document of ``govkg serve``: the JSON API for other tools, and the SPARQL endpoint.
+"""The OpenAPI 3.1 document of ``govkg serve``: the JSON API, the SPARQL endpoint and the graph store.
 
-Built from code (the canned query names come from ``ontology/queries``); served at ``/api/openapi.json``.
-The tests validate it, check that it names exactly the routes the server answers, and validate every JSON
-answer against its schema.
+Generated: the JSON API's paths from the server's typed route table (:class:`ApiRoute`: the parameters and
+answers are pydantic models, graph/endpoint/models.py, whose JSON schemas become the components), the canned
+query names from ``ontology/queries``; the SPARQL and Graph Store Protocol operations, whose bodies are not
+JSON, are described here. Served at ``/api/openapi.json`` and shown with Swagger UI at ``/api/docs``. The
+tests validate it, check that it names exactly the routes the server answers, and validate every JSON answer
+against its schema.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from graph.endpoint import formats
+from pydantic import BaseModel
+
+from graph.endpoint import formats, models
 from graph.endpoint.analysis import ANALYSES
 from graph.queries import CannedQuery
 
@@ -29,116 +35,59 @@ def _error(description: str) -> dict[str, Any]:
 
 
 NULLABLE_STRING = {"type": ["string", "null"]}
-VALUE = {"type": ["string", "number", "integer", "boolean", "null"]}
-STRINGS = {"type": "array", "items": {"type": "string"}}
-STATED = {"records": STRINGS, "sources": STRINGS}  # which merged records, and which ingested sources, state a fact
+MODELS: tuple[type[BaseModel], ...] = (models.Error, models.Health, models.Sources, models.CannedQueries, models.Rows,
+                                       models.Entity, models.Analysis, models.SearchResult, models.UpdateDone, models.GraphWritten)
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object", "required": ["ok", "status", "error"],
-        "properties": {"ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"},
-                       "hint": NULLABLE_STRING},
-    },
-    "Health": {
-        "type": "object", "required": ["ok", "store", "triples", "sources", "workers", "timeout", "result_limit"],
-        "properties": {
-            "ok": {"const": True}, "store": {"type": "string"}, "triples": {"type": "integer"},
-            "sources": {"type": "integer"}, "workers": {"type": "integer"}, "workers_alive": {"type": "integer"},
-            "timeouts": {"type": "integer"}, "workers_replaced": {"type": "integer"},
-            "timeout": {"type": "number"}, "result_limit": {"type": "integer"}, "update": {"type": "boolean"},
-        },
-    },
-    "Source": {
-        "type": "object",
-        "required": ["key", "graph", "generation", "content_hash", "ingested_at", "triples", "origin", "ingester"],
-        "properties": {"key": {"type": "string"}, "graph": {"type": "string", "format": "uri"},
-                       "generation": {"type": "integer"}, "content_hash": {"type": "string"},
-                       "ingested_at": {"type": "string"}, "triples": {"type": "integer"},
-                       "origin": {"type": "string"}, "ingester": {"type": "string"}, "title": {"type": "string"},
-                       "report": {"type": "string"}},
-    },
-    "Sources": {"type": "object", "required": ["sources"],
-                "properties": {"sources": {"type": "array", "items": _ref("Source")}}},
-    "Param": {"type": "object", "required": ["name", "type", "default", "help"],
-              "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "default": NULLABLE_STRING,
-                             "help": {"type": "string"}}},
-    "CannedQuery": {
-        "type": "object", "required": ["name", "title", "description", "params", "href"],
-        "properties": {"name": {"type": "string"}, "title": {"type": "string"},
-                       "description": {"type": "string"}, "params": {"type": "array", "items": _ref("Param")},
-                       "href": {"type": "string"}},
-    },
-    "CannedQueries": {"type": "object", "required": ["queries"],
-                      "properties": {"queries": {"type": "array", "items": _ref("CannedQuery")}}},
-    "Rows": {
-        "type": "object",
-        "required": ["name", "title", "params", "variables", "rows", "count", "truncated", "limit", "seconds"],
-        "properties": {
-            "name": {"type": "string"}, "title": {"type": "string"},
-            "params": {"type": "object", "additionalProperties": {"type": "string"}},
-            "variables": {"type": "array", "items": {"type": "string"}},
-            "rows": {"type": "array", "items": {"type": "object", "additionalProperties": VALUE}},
-            "count": {"type": "integer"}, "truncated": {"type": "boolean"}, "limit": {"type": "integer"},
-            "seconds": {"type": "number"},
-        },
-    },
-    "Entity": {
-        "description": "One thing with the records linked to it as the same thing (owl:sameAs, gk:sameInitiativeAs) "
-                       "merged in: each fact lists the records and sources that state it.",
-        "type": "object",
-        "required": ["iri", "label", "types", "properties", "outgoing", "incoming", "sources", "graphs",
-                     "referents", "also_named", "reports", "accountabilities"],
-        "properties": {
-            "iri": {"type": "string"}, "label": {"type": "string"},
-            "types": {"type": "array", "items": {"type": "string"}},
-            "properties": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "value", "records", "sources"],
-                "properties": {"predicate": {"type": "string"}, "value": VALUE, **STATED}}},
-            "outgoing": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "target", "label", "records", "sources"],
-                "properties": {"predicate": {"type": "string"}, "target": {"type": "string"},
-                               "label": {"type": "string"}, **STATED}}},
-            "incoming": {"type": "array", "items": {
-                "type": "object", "required": ["predicate", "source", "label", "records", "sources"],
-                "properties": {"predicate": {"type": "string"}, "source": {"type": "string"},
-                               "label": {"type": "string"}, **STATED}}},
-            "sources": {"type": "array", "items": {"type": "object", "additionalProperties": VALUE}},
-            "graphs": {"type": "array", "items": {"type": "string"}},
-            "referents": {"type": "array", "description": "the linked records (empty for a record linked to none)",
-                          "items": {"type": "object", "required": ["iri", "label", "types", "sources", "link"],
-                                    "properties": {"iri": {"type": "string"}, "label": {"type": "string"},
-                                                   "types": STRINGS, "sources": STRINGS,
-                                                   "link": {"type": "string"}}}},
-            "also_named": {"type": "array", "description": "other things the name matches, not opened",
-                           "items": {"type": "object", "required": ["iri", "label", "types"],
-                                     "properties": {"iri": {"type": "string"}, "label": {"type": "string"},
-                                                    "types": STRINGS}}},
-            "reports": {"type": "array", "description": "a major project's ratings and whole-life cost by year",
-                        "items": {"type": "object", "additionalProperties": VALUE}},
-            "accountabilities": {"type": "array", "description": "held by it, by its posts and their holders, or "
-                                                                 "for it or its scope",
-                                 "items": {"type": "object", "additionalProperties": True}},
-        },
-    },
-    "Analysis": {
-        "type": "object", "required": ["analysis", "params", "result"],
-        "description": "an analysis of graph/analytics as plain JSON: the same data as `govkg analyse NAME --json`",
-        "properties": {"analysis": {"type": "string"}, "params": {"type": "object",
-                                                                   "additionalProperties": {"type": "string"}},
-                       "result": {"type": "object"}},
-    },
-    "SearchResult": {
-        "type": "object", "required": ["query", "hits"],
-        "properties": {"query": {"type": "string"}, "mode": {"type": "string"}, "k": {"type": "integer"},
-                       "hits": {"type": "array", "items": {
-                           "type": "object", "required": ["iri", "score"],
-                           "properties": {"iri": {"type": "string"}, "score": {"type": "number"},
-                                          "title": {"type": "string"}, "kind": {"type": "string"}}}}},
-    },
-    "UpdateDone": {"type": "object", "required": ["ok", "source", "changed", "triples"],
-                   "properties": {"ok": {"const": True}, "source": {"type": "string"},
-                                  "changed": {"type": "boolean"}, "triples": {"type": "integer"}}},
-    "SparqlResults": {
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """A route of the JSON API as the document describes it: GET ``path`` with the query parameters of
+    ``params``, answering ``answer`` as JSON (None: some other document) or an error with each status of
+    ``errors``. The server's route table is a list of these (graph/endpoint/asgi.py)."""
+
+    path: str
+    summary: str
+    operation: str
+    handler: Any
+    answer: type[BaseModel] | None
+    params: type[BaseModel] | None = None
+    errors: tuple[tuple[int, str], ...] = ()
+
+
+def components() -> dict[str, Any]:
+    """The JSON schemas of the answers, generated from their models (graph/endpoint/models.py)."""
+    found: dict[str, Any] = {}
+    for model in MODELS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        found.update(schema.pop("$defs", {}))
+        found[model.__name__] = schema
+    found["SparqlResults"] = SPARQL_RESULTS
+    return found
+
+
+def parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a parameters model declares."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        out.append({"name": name, "in": "query", "required": name in required, "schema": prop,
+                    **({"description": description} if description else {})})
+    return out
+
+
+def _api_path(route: ApiRoute) -> dict[str, Any]:
+    ok: dict[str, Any] = _json(route.answer.__name__, "the answer") if route.answer else {
+        "description": "the answer", "content": {"application/json": {"schema": {"type": "object"}}}}
+    return {"get": {"summary": route.summary, "operationId": route.operation,
+                    "parameters": parameters(route.params) if route.params else [],
+                    "responses": {"200": ok, **{str(code): _error(text) for code, text in route.errors}}}}
+
+
+SPARQL_RESULTS: dict[str, Any] = {
         "description": "SPARQL 1.1 Query Results JSON; a result cut at the server's limit has "
                        "`truncated: true` and `limit`.",
         "type": "object", "required": ["head"],
@@ -153,7 +102,6 @@ SCHEMAS: dict[str, Any] = {
                                    "xml:lang": {"type": "string"}}}}}}},
             "truncated": {"type": "boolean"}, "limit": {"type": "integer"},
         },
-    },
 }
 
 RESULT_HEADERS = {
@@ -191,7 +139,34 @@ def _params(names: list[str]) -> list[dict[str, Any]]:
              **({"explode": True} if n.endswith("-uri") else {})} for n in names]
 
 
-def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
+def _graph_store(naming: str, operation: str, *, path: bool = False) -> dict[str, Any]:
+    """The SPARQL 1.1 Graph Store HTTP Protocol's operations on a graph of the editable dataset."""
+    params: list[dict[str, Any]] = [{"name": "path", "in": "path", "required": True, "schema": {"type": "string"}}] \
+        if path else [{"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
+                       "description": "the graph's IRI"},
+                      {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+                       "schema": {"type": "string"}, "description": "the default graph (the sparql-update source)"}]
+    rdf = {f.media_type: {"schema": {"type": "string"}} for f in formats.GRAPH_FORMATS}
+    written = {"201": _json("GraphWritten", "the graph was created (POST to /data: its IRI in Location)"),
+               "204": {"description": "the graph was changed"},
+               "400": _error("unreadable RDF or a bad graph name"),
+               "403": _error("no update token"), "415": _error("not an RDF graph format")}
+    body = {"required": True, "content": {**rdf, "multipart/form-data": {"schema": {"type": "string"}}}}
+    return {
+        "get": {"summary": f"a graph of the editable dataset, named by {naming}", "operationId": f"{operation}Get",
+                "parameters": params, "responses": {"200": {"description": "the graph", "content": rdf},
+                                                    "404": _error("no such graph")}},
+        "put": {"summary": "replace the graph", "operationId": f"{operation}Put", "parameters": params,
+                "requestBody": body, "responses": written},
+        "post": {"summary": "add to the graph (a new graph when no graph is named)", "operationId": f"{operation}Post",
+                 "parameters": params, "requestBody": body, "responses": written},
+        "delete": {"summary": "remove the graph", "operationId": f"{operation}Delete", "parameters": params,
+                   "responses": {"204": {"description": "removed"}, "403": _error("no update token"),
+                                 "404": _error("no such graph")}},
+    }
+
+
+def openapi(queries: dict[str, CannedQuery], routes: list[ApiRoute]) -> dict[str, Any]:
     """The OpenAPI document."""
     canned_params = sorted({p.name for q in queries.values() for p in q.params})
     return {
@@ -218,13 +193,6 @@ def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
                                        "403": _error("an update without the server's update token"),
                                        "415": _error("an unsupported request body type")}},
             },
-            "/api/health": {"get": {"summary": "the server and its store", "operationId": "health",
-                                    "responses": {"200": _json("Health", "the server is up")}}},
-            "/api/sources": {"get": {"summary": "the ingested sources with their graphs and sizes",
-                                     "operationId": "sources", "responses": {"200": _json("Sources", "the sources")}}},
-            "/api/queries": {"get": {"summary": "the canned queries with their parameters",
-                                     "operationId": "queries",
-                                     "responses": {"200": _json("CannedQueries", "the canned queries")}}},
             "/api/queries/{name}": {"get": {
                 "summary": "run a canned query; its parameters are query-string parameters",
                 "operationId": "runQuery",
@@ -237,14 +205,6 @@ def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
                               "400": _error("an unknown or malformed parameter"),
                               "404": _error("no canned query of that name"),
                               "503": _error("stopped at the timeout")}}},
-            "/api/entity": {"get": {
-                "summary": "everything about one thing, its linked records merged in: properties, links in and "
-                           "out, sources, ratings by year, accountabilities; other things of the name are listed",
-                "operationId": "entity",
-                "parameters": [{"name": "ref", "in": "query", "required": True, "schema": {"type": "string"},
-                                "description": "a key (nhs-digital), kind/key, label or IRI"}],
-                "responses": {"200": _json("Entity", "the entity"), "400": _error("no ref"),
-                              "404": _error("no entity of that name")}}},
             "/api/analyse/{name}": {"get": {
                 "summary": "run a governance analysis; its parameters are query-string parameters",
                 "operationId": "analyse",
@@ -258,22 +218,13 @@ def openapi(queries: dict[str, CannedQuery]) -> dict[str, Any]:
                               "400": _error("an unknown parameter or a bad value"),
                               "404": _error("no analysis of that name, or no department, scope of that name"),
                               "503": _error("stopped at the timeout")}}},
-            "/api/search": {"get": {
-                "summary": "semantic search over lessons, findings, recommendations, targets and figures",
-                "operationId": "search",
-                "parameters": [
-                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
-                    {"name": "k", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
-                    {"name": "mode", "in": "query", "required": False,
-                     "schema": {"type": "string", "enum": ["hybrid", "dense", "lexical"], "default": "hybrid"}}],
-                "responses": {"200": _json("SearchResult", "the hits, best first"),
-                              "400": _error("no query, or a bad k or mode"),
-                              "501": _error("semantic search is not available in this build")}}},
-            "/api/openapi.json": {"get": {"summary": "this document", "operationId": "openapi",
-                                          "responses": {"200": {"description": "the OpenAPI document",
-                                                                "content": {"application/json": {
-                                                                    "schema": {"type": "object"}}}}}}},
+            **{r.path: _api_path(r) for r in routes},
+            "/data": _graph_store("?graph=IRI or ?default", "data"),
+            "/data/{path}": _graph_store("the request URL itself (direct identification)", "dataPath",
+                                         path=True),
+            "/api/docs": {"get": {"summary": "this document in Swagger UI", "operationId": "docs",
+                                  "responses": {"200": {"description": "an HTML page",
+                                                        "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": components()},
     }

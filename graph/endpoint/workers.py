@@ -65,12 +65,16 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
         conn.send(("error", exc.render() if isinstance(exc, GovKGError) else repr(exc)))
         return
     conn.send(("ready", os.getpid()))
+    seen = 0  # the pool's count of the store changes it made itself
     while True:
         try:
-            job = conn.recv()
+            job, changes = conn.recv()
         except (EOFError, OSError):
             break
         try:
+            if changes != seen:  # the server wrote the store since this worker's last job: look now
+                seen = changes
+                state.fresh(now_please=True)
             reply = handle(job, state)
         except GovKGError as exc:
             reply = reply_for(exc)
@@ -141,6 +145,7 @@ class WorkerPool:
         self.size = size
         self.timeouts = 0
         self.replaced = 0
+        self.changes = 0  # store changes made by the server itself (workers look at the catalog again)
         self._ctx = mp.get_context("spawn")
         # Linux delivers PR_SET_PDEATHSIG when the *thread* that started a worker ends, so every worker is
         # started from this one long-lived thread, never from a request's or a replacement's thread.
@@ -224,7 +229,7 @@ class WorkerPool:
             return error_reply(503, f"all {self.size} query workers stayed busy for {timeout:g} s",
                                hint="try again, or start the server with more workers (GOVKG_ENDPOINT_WORKERS)")
         try:
-            worker.conn.send(job)
+            worker.conn.send((job, self.changes))
             if worker.conn.poll(timeout):
                 reply: Reply = worker.conn.recv()
                 self._idle.put(worker)
@@ -296,6 +301,11 @@ class ExclusiveAccess:
 
     def run(self, job: Job, timeout: float) -> Reply:
         return self._pool._dispatch(job, timeout)
+
+    def changed(self) -> None:
+        """Say that the store was changed while the workers kept running (a SPARQL server): each looks at the
+        catalog again before its next job."""
+        self._pool.changes += 1
 
     def write(self, change: Callable[[], None]) -> None:
         """Stop every worker, run ``change`` (which may open the store for writing), start fresh workers."""

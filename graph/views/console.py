@@ -13,20 +13,23 @@ Virtuoso take a timeout parameter), through the store contract (``Backend.raw_qu
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from graph.backends import Backend
-from graph.backends.types import QueryResult
+from graph.backends.types import QueryResult, py_value
 from graph.errors import QueryError, QueryTimeout
 from graph.namespaces import ID
 from graph.queries import CannedQuery, Param, canned_queries
 from graph.results import term_json
 from graph.settings import Settings
-from graph.views.refs import short
+from graph.views.network import Network, layout, node_labels
+from graph.views.refs import kind_of, ref_of, short
 
 _ACCEPT = "text/tab-separated-values, application/n-triples"
 TABLE_ROWS = 1000  # rows shown on the page; the downloads have them all
@@ -145,3 +148,94 @@ def _cell(term: Any) -> str:
 
 def count(result: QueryResult) -> int:
     return len(result.rows) if result.kind == "select" else len(result.triples) if result.kind == "graph" else 1
+
+
+def vocabulary_terms(store: Backend) -> tuple[list[str], list[str]]:
+    """The classes and properties the graph uses (IRIs), for the editor's completion."""
+    classes = [r["c"] for r in store.select("SELECT DISTINCT ?c WHERE { [] a ?c FILTER(isIRI(?c)) } ORDER BY ?c")]
+    properties = [r["p"] for r in store.select("SELECT DISTINCT ?p WHERE { [] ?p [] } ORDER BY ?p")]
+    return classes, properties
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart of a SELECT result: ``label`` along one axis, each of ``values`` (numeric columns) as bars, or
+    as lines when the labels are years or dates."""
+
+    label: str
+    values: list[str]
+    mark: str  # "bar" or "line"
+    rows: list[dict[str, Any]]
+
+
+_TIME = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def chart_spec(result: QueryResult, max_rows: int = TABLE_ROWS) -> ChartSpec | None:
+    """The chart a result can be drawn as: needs a numeric column and a label column (None otherwise)."""
+    if result.kind != "select" or not result.rows:
+        return None
+    rows = [{v: py_value(x) for v, x in zip(result.variables, row, strict=True)} for row in result.rows[:max_rows]]
+    numeric = [v for v in result.variables
+               if all(isinstance(r[v], int | float) and not isinstance(r[v], bool) for r in rows if r[v] is not None)
+               and any(r[v] is not None for r in rows)]
+    labels = [v for v in result.variables if v not in numeric]
+    if not numeric:
+        return None
+    if not labels:  # a numeric column of years can label the others
+        years = [v for v in numeric if all(isinstance(r[v], int) and 1800 < r[v] < 2200 for r in rows)]
+        if not years or len(numeric) < 2:
+            return None
+        labels, numeric = years[:1], [v for v in numeric if v != years[0]]
+    label = labels[0]
+    for r in rows:
+        r[label] = _cell_text(r[label])
+    timed = all(_TIME.match(str(r[label])) for r in rows if r[label])
+    return ChartSpec(label, numeric, "line" if timed else "bar", rows)
+
+
+def _cell_text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return short(text) if text.startswith(("http://", "https://")) else text
+
+
+def result_network(store: Backend, result: QueryResult, max_links: int = 300) -> Network | None:
+    """A result as a graph: a CONSTRUCT's triples between resources, or a SELECT's rows with two IRI columns
+    (the first two: from, to; a third plain column names the link). Nodes carry human labels."""
+    links: list[tuple[str, str, str]] = []
+    if result.kind == "graph":
+        links = [(t.subject.value, short(t.predicate.value), t.object.value) for t in result.triples
+                 if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
+    elif result.kind == "select" and result.rows:
+        iris = [i for i, v in enumerate(result.variables)
+                if all(isinstance(r[i], ox.NamedNode) for r in result.rows if r[i] is not None)
+                and any(r[i] is not None for r in result.rows)]
+        if len(iris) < 2:
+            return None
+        a, b = iris[0], iris[1]
+        named = next((i for i, _ in enumerate(result.variables) if i not in iris and all(
+            isinstance(r[i], ox.Literal | ox.NamedNode) for r in result.rows if r[i] is not None)), None)
+        default = f"{result.variables[a]} → {result.variables[b]}"
+        for row in result.rows:
+            if row[a] is not None and row[b] is not None:
+                rel = _cell_text(py_value(row[named])) if named is not None and row[named] is not None else default
+                links.append((row[a].value, rel, row[b].value))
+    links = list(dict.fromkeys(links))[:max_links]
+    if not links:
+        return None
+    nodes = list(dict.fromkeys(n for s, _, o in links for n in (s, o)))
+    degree = Counter(n for s, _, o in links for n in (s, o))
+    centre = max(nodes, key=lambda n: degree[n])
+    labels = node_labels(store, nodes)
+    positions = layout(nodes, set(links), centre)
+    net = Network(ref_of(centre))
+    for iri in nodes:
+        x, y = positions[iri]
+        net.nodes.append({"ref": ref_of(iri), "label": labels.get(iri, short(iri)), "kind": kind_of(iri) or "other",
+                          "x": x, "y": y, "role": "centre" if iri == centre else "neighbour"})
+    for s, rel, o in links:
+        (x, y), (x2, y2) = positions[s], positions[o]
+        net.edges.append({"source": ref_of(s), "target": ref_of(o), "relation": rel, "x": x, "y": y,
+                          "x2": x2, "y2": y2, "mx": (x + x2) / 2, "my": (y + y2) / 2})
+    net.relations = dict(Counter(rel for _, rel, _ in links))
+    return net

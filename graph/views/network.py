@@ -78,8 +78,8 @@ def neighbourhood(store: Backend, centre: str, *, expanded: list[str] | None = N
         links.add((s, rel, o))
     net.hidden = len(missing - set(shown))
     net.relations = dict(sorted(tally.items()))
-    labels = _labels(store, shown)
-    positions = _layout(shown, links, centre_iri)
+    labels = node_labels(store, shown)
+    positions = layout(shown, links, centre_iri)
     for iri in shown:
         x, y = positions[iri]
         role = "centre" if iri == centre_iri else "expanded" if iri in opened else "neighbour"
@@ -97,20 +97,37 @@ def _vocabulary(iri: str) -> str:
     return "vocabulary" if any(iri.startswith(ns) for ns in PREFIXES.values()) else "other"
 
 
-def _labels(store: Backend, iris: list[str]) -> dict[str, str]:
+def node_labels(store: Backend, iris: list[str]) -> dict[str, str]:
+    """A human label for every node: its own (rdfs:label, skos:prefLabel, dcterms:title); for records that
+    have none, one made from what they link (a derived overlap: "NHSX / NHS Digital: standards"; a tenure:
+    "Matthew Gould, National Director …"; others: their kind and key); else the IRI's short form."""
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }}
-                            ?s rdfs:label|skos:prefLabel|dcterms:title ?l }} GROUP BY ?s""")
-    return {r["s"]: _clip(str(r["label"])) for r in rows}
+    rows = store.select(f"""SELECT ?s (SAMPLE(?own) AS ?label) (SAMPLE(?made) AS ?derived) (SAMPLE(?tl) AS ?kind)
+        WHERE {{ VALUES ?s {{ {values} }}
+          {{ ?s rdfs:label|skos:prefLabel|dcterms:title ?own }}
+          UNION {{ ?s gk:overlapFirstHolderLabel ?a ; gk:overlapSecondHolderLabel ?b ; gk:overlapScopeLabel ?c
+                   BIND(CONCAT(?a, " / ", ?b, ": ", ?c) AS ?made) }}
+          UNION {{ ?s gk:person/rdfs:label ?who ; gk:post/rdfs:label ?post BIND(CONCAT(?who, ", ", ?post) AS ?made) }}
+          UNION {{ ?s a ?t . ?t rdfs:label ?tl }}
+        }} GROUP BY ?s""")
+    found = {}
+    for r in rows:
+        text = r["label"] or r["derived"]
+        if not text and r["kind"]:
+            key = ref_of(r["s"]).rsplit("/", 1)[-1].replace("-", " ")
+            text = f"{str(r['kind']).capitalize()}: {key}" if key else None
+        if text:
+            found[r["s"]] = _clip(str(text))
+    return {i: found.get(i, short(i)) for i in iris}
 
 
 def _clip(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _layout(nodes: list[str], links: set[tuple[str, str, str]], centre: str) -> dict[str, tuple[float, float]]:
+def layout(nodes: list[str], links: set[tuple[str, str, str]], centre: str) -> dict[str, tuple[float, float]]:
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from((s, o) for s, _, o in links if s != o)

@@ -87,7 +87,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 SETTLED = """() => {
   const app = document.querySelector('[data-testid=stApp]');
-  const drawn = (sel, inner) => [...document.querySelectorAll(sel)].every(e => e.querySelector(inner));
+  const shown = (e) => e.offsetParent !== null;  // charts in a tab not chosen are not drawn
+  const drawn = (sel, inner) => [...document.querySelectorAll(sel)].filter(shown).every(e => e.querySelector(inner));
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
     && drawn('[data-testid=stVegaLiteChart]', 'canvas, svg')
     && drawn('[data-testid=stDataFrame]', '[data-testid=data-grid-canvas]');
@@ -148,3 +149,96 @@ def test_search_a_lesson_open_a_body_and_run_a_canned_query(app_url: str, browse
     assert not errors, errors
     outside = {u for u in requested if not u.startswith(app_url) and not u.startswith(("data:", "blob:"))}
     assert not outside, f"the page fetched from outside the app (no CDN allowed): {sorted(outside)[:5]}"
+
+
+# --------------------------------------------------------------------------------------------- the SPARQL console
+CONSOLE_COUNTS = ("SELECT ?kind (COUNT(?b) AS ?bodies) WHERE {\n  ?b a gk:Body ; gk:bodyKind ?kind .\n}\n"
+                  "GROUP BY ?kind ORDER BY DESC(?bodies)")
+CONSOLE_LINKS = "SELECT ?body ?successor WHERE { ?body gk:succeededBy ?successor }"
+
+
+def _editor(page: object) -> object:
+    """The frame of the console's editor (YASQE in a Streamlit component)."""
+    page.locator("iframe[src*='govkg_sparql_editor']").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    frame = page.frame_locator("iframe[src*='govkg_sparql_editor']")  # type: ignore[attr-defined]
+    frame.locator(".CodeMirror").wait_for(timeout=60_000)
+    return frame
+
+
+def test_the_console_editor_completes_terms_and_shows_a_chart_and_a_graph(app_url: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{app_url}/?view=sparql&example=")
+    editor = _editor(page)
+    # type the start of a class name and ask for completion: the graph's own classes are offered
+    editor.locator(".CodeMirror").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+a")
+    page.keyboard.type("SELECT ?b WHERE { ?b a gk:Bo")
+    page.keyboard.press("Control+Space")
+    hints = editor.locator(".CodeMirror-hints li")  # type: ignore[attr-defined]
+    hints.first.wait_for(timeout=30_000)
+    offered = hints.all_inner_texts()
+    assert "gk:Body" in offered, offered
+    assert editor.locator(".cm-keyword").count() >= 2, "SPARQL keywords are coloured"  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")
+    # a counting query runs with Ctrl-Enter; its chart and its table come back
+    page.frame_locator("iframe[src*='govkg_sparql_editor']").locator(".CodeMirror").evaluate(
+        "(el, text) => el.CodeMirror.setValue(text)", CONSOLE_COUNTS)
+    editor.locator(".CodeMirror textarea").focus()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+Enter")
+    page.locator("text=/\\d+ rows? in [0-9.]+ ms/").first.wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Chart").click()
+    page.get_by_text("Bar chart of bodies by kind").wait_for(timeout=30_000)
+    page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg").first.wait_for(
+        timeout=30_000)
+    _shot(page, "sparql-chart")
+    # two IRI columns come back as a graph
+    page.frame_locator("iframe[src*='govkg_sparql_editor']").locator(".CodeMirror").evaluate(
+        "(el, text) => el.CodeMirror.setValue(text)", CONSOLE_LINKS)
+    editor.locator(".CodeMirror textarea").focus()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+Enter")
+    page.get_by_role("tab", name="Graph").click()
+    page.locator("text=/\\d+ nodes, \\d+ links/").first.wait_for(timeout=60_000)
+    _shot(page, "sparql-graph")
+    assert not errors, errors
+    outside = {u for u in requested if not u.startswith(app_url) and not u.startswith(("data:", "blob:"))}
+    assert not outside, f"the console fetched from outside the app: {sorted(outside)[:5]}"
+
+
+# --------------------------------------------------------------------------------------------- YASGUI at /
+@pytest.fixture(scope="module")
+def endpoint_url(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from graph.endpoint import EndpointServer
+    from graph.settings import Settings
+
+    path = tmp_path_factory.mktemp("e2e-serve") / "store"
+    shutil.copytree(bundled_store_path, path)
+    settings = Settings.load({"store": str(path), "endpoint_workers": 2}, environ={})
+    with EndpointServer(settings, port=0).start() as server:
+        yield server.url
+
+
+def test_yasgui_runs_a_canned_query_from_its_tab_and_shows_rows(endpoint_url: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{endpoint_url}/")
+    page.locator(".yasgui .tabsList").wait_for(timeout=60_000)
+    page.locator(".yasgui .tabsList a", has_text="Lineage of a body").first.click()
+    page.locator(".yasqe_queryButton:visible").first.click()
+    rows = page.locator(".yasr:visible table tbody tr")
+    rows.first.wait_for(timeout=60_000)
+    assert rows.count() >= 1
+    assert page.locator(".yasr:visible").first.inner_text().count("NHS") >= 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "yasgui.png"), full_page=True)
+    names = page.locator(".yasgui .tabsList a").all_inner_texts()
+    assert sum(1 for n in names if n.strip()) >= 9, names  # the canned queries as tabs, and the first
+    assert not errors, errors
+    outside = {u for u in requested if not u.startswith(endpoint_url) and not u.startswith(("data:", "blob:"))}
+    assert not outside, f"YASGUI fetched from outside the server: {sorted(outside)[:5]}"

@@ -4,6 +4,8 @@
 ``curated/``        the curated YAML dataset that ``govkg ingest`` loads when given no path
 ``mappings/``       how each public dataset's columns and codes map to the graph (GOV.UK, ODS, GMPP, lessons)
 ``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores)
+``datasets/``       a snapshot of the four public datasets (GOV.UK organisations, NHS ODS trusts, GMPP, NASA
+                    lessons) with ``manifest.yaml``: where each came from, when, its licence and sha256 per file
 =================== ==========================================================================================
 
 This package holds no code beyond the paths to those folders, so that they ship with an install and are found
@@ -17,3 +19,5 @@ CURATED_DIR = HERE / "curated"
 MAPPINGS_DIR = HERE / "mappings"
 EVALUATION_DIR = HERE / "evaluation"
 SEARCH_EVAL = EVALUATION_DIR / "search.yaml"
+DATASETS_DIR = HERE / "datasets"
+DATASETS_MANIFEST = DATASETS_DIR / "manifest.yaml"

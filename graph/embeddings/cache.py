@@ -123,3 +123,16 @@ def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, 
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
     return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)
+
+
+class CachedEmbedder:
+    """An embedder whose vectors go through an :class:`EmbeddingCache` (texts embedded once, kept on disk), in the
+    cache's vector space: what the analytics use beside the search index, for the texts it does not hold."""
+
+    def __init__(self, embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache) -> None:
+        self.embedder = embedder
+        self.cache = cache
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors, _ = embed_cached(list(texts), self.embedder, self.cache)
+        return vectors

@@ -139,7 +139,8 @@ class Searcher:
         return cls(None, settings, index=index, embedder=embedder)
 
     # ---------------------------------------------------------------- the index
-    def _cache(self) -> EmbeddingCache | None:
+    def cache(self) -> EmbeddingCache | None:
+        """The embedding cache of this searcher's vector space (None: the index lives in memory only)."""
         space = self.embedder.vector_space
         if self.settings.search_cache:
             return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model, space)
@@ -158,7 +159,7 @@ class Searcher:
                 if loaded is not None and loaded.fingerprint == wanted and loaded.model == self.settings.model:
                     self._set(loaded)
                     return {"status": "unchanged", "items": len(loaded)}
-            cache = self._cache()
+            cache = self.cache()
             try:
                 index = build_index(self.store, self.embedder, cache,
                                     exact_limit=self.settings.search_exact_limit, progress=progress)

@@ -9,15 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from graph.analytics import (
-    GovernanceData,
-    analyse_network,
-    body_network,
-    lesson_coverage,
-    orphans,
-    recurring_lessons,
-    write_network,
-)
+from graph.analytics import GovernanceData, lesson_coverage, orphans, recurring_lessons
+from graph.analytics.network import analyse_network, body_network, write_network
 
 
 def coverage_rows(data: GovernanceData, threshold: float, model: str) -> dict[str, Any]:

@@ -42,7 +42,11 @@ def analytics_vectors(store: Backend, settings: Settings) -> tuple[IndexVectors,
     and an embedder for the texts it does not hold, in the same vector space and through the same cache."""
     from graph.search.searcher import Searcher
 
-    searcher = Searcher(store, settings)
+    return vectors_of(Searcher(store, settings))
+
+
+def vectors_of(searcher: Any) -> tuple[IndexVectors, Any]:
+    """:func:`analytics_vectors` from a searcher already open (the explorer's)."""
     index = searcher.index
     cache = searcher.cache()
     embedder = CachedEmbedder(searcher.embedder, cache) if cache is not None else searcher.embedder

@@ -19,7 +19,7 @@ def render(ctx: Explorer) -> None:
     counts = ctx.memo("overview.counts", lambda: views.counts(ctx.store))
     records = counts["records"]
     data = ctx.data()
-    datasets = ctx.memo("overview.dataset-keys", lambda: views.dataset_source_keys(ctx.store))
+    datasets = ctx.memo("overview.dataset-records", lambda: views.dataset_record_iris(ctx.store))
     story = ctx.memo("overview.story", lambda: views.story_counts(data, datasets))
     cols = st.columns(6)
     for col, name in zip(cols, ("bodies", "programmes", "accountabilities", "lessons", "recommendations",

@@ -258,8 +258,13 @@ class SentenceTransformerEmbeddings:
             if self._bulk is None:
                 from graph.embeddings import onnx as onnx_encoder
 
-                found = onnx_encoder.load(self._bulk_folder, self.embed_threads,
-                                          int8=self._bulk_space == "onnx-int8")
+                int8 = self._bulk_space == "onnx-int8"
+                found = onnx_encoder.load(self._bulk_folder, self.embed_threads, int8=int8)
+                if found is None and not (self._bulk_folder / "meta.json").is_file():  # damaged: export again
+                    folder = self._export_folder()
+                    if int8 and onnx_encoder.int8_check(folder) is None:
+                        onnx_encoder.quantize(folder, self.embed_threads)
+                    found = onnx_encoder.load(folder, self.embed_threads, int8=int8)
                 if found is None:
                     raise SearchUnavailable(f"the exported model in {self._bulk_folder} cannot be loaded",
                                             hint="remove the folder; it is exported again")
@@ -302,6 +307,8 @@ class SentenceTransformerEmbeddings:
 
         folder = self._export_folder()
         found = onnx_encoder.load(folder, self.threads)
+        if found is None:  # a damaged export (now removed): export it again
+            found = onnx_encoder.load(self._export_folder(), self.threads)
         if found is None:
             raise OnnxUnavailable(f"the exported model in {folder} cannot be loaded")
         return found

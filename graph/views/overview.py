@@ -52,17 +52,15 @@ def counts(store: Backend) -> dict[str, Any]:
 
 
 def story_counts(data: GovernanceData, leave_out: set[str] | frozenset[str]) -> dict[str, int]:
-    """How many bodies, programmes, accountabilities, lessons and recommendations the curated data (the records
-    citing a source other than a dataset) holds: the NHS story, without the datasets' thousands."""
-    def kept(sources: tuple[str, ...]) -> bool:
-        return not sources or any(s not in leave_out for s in sources)
-
-    return {"bodies": sum(1 for b in data.bodies.values() if kept(b.sources)),
-            "programmes": sum(1 for p in data.initiatives.values() if kept(p.sources)),
-            "accountabilities": sum(1 for a in data.accountabilities if kept(a.sources)),
-            "lessons": sum(1 for x in data.lessons if kept(x.sources)),
-            "recommendations": sum(1 for r in data.recommendations if kept(r.sources)),
-            "source documents": sum(1 for k in data.sources if k not in leave_out)}
+    """How many bodies, programmes, accountabilities, lessons, recommendations and source documents there are
+    apart from the datasets' records (``leave_out``): the NHS story, without the datasets' thousands."""
+    documents = [i for i in data.keys if "/id/source/" in i]
+    return {"bodies": sum(1 for b in data.bodies if b not in leave_out),
+            "programmes": sum(1 for p in data.initiatives if p not in leave_out),
+            "accountabilities": sum(1 for a in data.accountabilities if a.iri not in leave_out),
+            "lessons": sum(1 for x in data.lessons if x.iri not in leave_out),
+            "recommendations": sum(1 for r in data.recommendations if r.iri not in leave_out),
+            "source documents": sum(1 for i in documents if i not in leave_out)}
 
 
 def ingested_sources(store: Backend) -> list[dict[str, Any]]:
@@ -119,34 +117,36 @@ class Lane:
 def timeline(data: GovernanceData, *, today: date | None = None, groups: tuple[str, ...] = ("body", "programme"),
              leave_out: frozenset[str] | set[str] = frozenset()) -> list[Lane]:
     """Bodies and top-level programmes with a known start, ordered by start (undated ones are left out), except
-    the records that cite only sources in ``leave_out`` (the datasets': see :func:`dataset_source_keys`)."""
+    the records in ``leave_out`` (the datasets': see :func:`dataset_record_iris`)."""
     today = today or date.today()
-
-    def kept(sources: tuple[str, ...]) -> bool:
-        return not leave_out or not sources or any(s not in leave_out for s in sources)
-
     lanes = []
     if "body" in groups:
         for b in data.bodies.values():
-            if b.start is not None and kept(b.sources):
+            if b.start is not None and b.iri not in leave_out:
                 lanes.append(Lane(ref_of(b.iri), b.label, "body", b.kind, b.start, b.end or today, b.end is None))
     if "programme" in groups:
         for p in data.initiatives.values():
-            if p.start is not None and p.part_of is None and kept(p.sources):
+            if p.start is not None and p.part_of is None and p.iri not in leave_out:
                 lanes.append(Lane(ref_of(p.iri), p.label, "programme", p.kind, p.start, max(p.end or today, p.start),
                                   p.end is None))
     return sorted(lanes, key=lambda x: (x.start, x.label))
 
 
-def dataset_source_keys(store: Backend) -> set[str]:
-    """Keys of the source documents that are datasets (``gk:sourceKind "dataset"``)."""
-    return {r["k"] for r in store.select('SELECT ?k WHERE { ?s a gk:SourceDocument ; gk:sourceKind "dataset" ; '
-                                         "gk:key ?k }")}
-
-
 DATASET_PREFIX = "dataset-"
 # what each dataset's records are, and which of their properties the overview shows as kind / group / status
 _RECORD_CLASSES = ("Body", "Project", "Lesson")
+_STORY_CLASSES = ("Body", "Programme", "Project", "Accountability", "Lesson", "Recommendation", "SourceDocument")
+
+
+def dataset_record_iris(store: Backend) -> set[str]:
+    """The records that the public datasets' sources hold (catalog keys ``dataset-…``): what the NHS story leaves
+    out and summarises apart."""
+    graphs = " ".join(f"<{s.graph}>" for k, s in store.sources().items() if k.startswith(DATASET_PREFIX))
+    if not graphs:
+        return set()
+    classes = " ".join(f"gk:{c}" for c in _STORY_CLASSES)
+    return {r["s"] for r in store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {graphs} }} "
+                                         f"VALUES ?c {{ {classes} }} GRAPH ?g {{ ?s a ?c }} }}")}
 
 
 def datasets_summary(store: Backend) -> list[dict[str, Any]]:

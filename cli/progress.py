@@ -20,14 +20,15 @@ class TerminalDisplay:
     ends. A ticker thread redraws it, so a stage that reports no counts (SHACL validation) still shows its
     clock moving."""
 
-    def __init__(self, stream: IO[str] | None = None) -> None:
+    def __init__(self, stream: IO[str] | None = None, *, ticking: bool = True) -> None:
         self.stream = stream or sys.stderr
         self.stage: Stage | None = None
         self.bar: Any = None
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="govkg-progress", daemon=True)
-        self._ticker.start()
+        if ticking:
+            self._ticker.start()
 
     def begin(self, stage: Stage) -> None:
         with self._lock:
@@ -47,18 +48,23 @@ class TerminalDisplay:
 
     def close(self) -> None:
         self._stop.set()
-        self._ticker.join(timeout=1)
+        if self._ticker.is_alive():
+            self._ticker.join(timeout=1)
 
     def _tick(self) -> None:
         while not self._stop.wait(TICK):
-            with self._lock:
-                stage = self.stage
-                if stage is None:
-                    continue
-                if self.bar is None and stage.elapsed() >= SHOW_AFTER:
-                    self.bar = self._open(stage)
-                if self.bar is not None:
-                    self._sync(stage)
+            self.tick()
+
+    def tick(self) -> None:
+        """Draw the current stage's bar once it has run SHOW_AFTER seconds, and redraw it."""
+        with self._lock:
+            stage = self.stage
+            if stage is None:
+                return
+            if self.bar is None and stage.elapsed() >= SHOW_AFTER:
+                self.bar = self._open(stage)
+            if self.bar is not None:
+                self._sync(stage)
 
     def _open(self, stage: Stage) -> Any:
         from tqdm import tqdm

@@ -166,7 +166,8 @@ def update(store: Backend, settings: Settings, names: list[str] | None = None, *
         for dataset in datasets:
             fetched = fetch_dataset(dataset, release_root(settings, dataset.name) / f"release-{stamp}",
                                     progress=say)
-            fetched.unchanged = not force and _same_as_current(settings, fetched)
+            fetched.unchanged = (not force and dataset.source in store.sources()
+                                 and _same_as_current(settings, fetched))
             result.fetched.append(fetched)
         changed = [f for f in result.fetched if not f.unchanged]
         prepared = [p for f in changed for p in _prepare(store, f, say, force=force)]

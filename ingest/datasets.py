@@ -279,13 +279,14 @@ _BLOCK_TAGS = ("br", "p", "div", "ul", "ol", "li", "center", "table", "tr", "the
 _INLINE_TAGS = ("a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img", "q", "s", "small", "span",
                 "strike", "strong", "sub", "sup", "td", "th", "tt", "u", "col", "colgroup")
 _TAG = re.compile(r"</?\s*(" + "|".join(_BLOCK_TAGS + _INLINE_TAGS) + r")(\s[^<>]*?)?\s*/?>", re.IGNORECASE)
+_CUT_TAG = re.compile(r"</?\s*(" + "|".join(_BLOCK_TAGS) + r")\s*/(?=[\s<]|$)", re.IGNORECASE)  # "<br/" with no ">"
 _ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 
 def strip_markup(text: str) -> str:
     """Text without the HTML that some datasets carry in their cells (``<br/>``, ``</ul>``, ``<li …>``,
     ``&amp;``): tags that break a line (br, p, li, table rows …) become line breaks, the others go; entities
-    are read. Only known HTML tag names are touched, and only with attributes that have values, so "costs <10%
+    are read; a line-break tag cut short (``<br/`` with no ``>``) is read as one. Only known HTML tag names are touched, and only with attributes that have values, so "costs <10%
     over" or "a <b and c> d" stay as they are."""
     def tag(m: re.Match[str]) -> str:
         if m.group(2) and "=" not in m.group(2):  # "a <b and c> d" is text: a tag's attributes have values
@@ -293,7 +294,7 @@ def strip_markup(text: str) -> str:
         return "\n" if m.group(1).lower() in _BLOCK_TAGS else ""
 
     if "<" in text:
-        text = _TAG.sub(tag, text)
+        text = _CUT_TAG.sub("\n", _TAG.sub(tag, text))
     if "&" in text and _ENTITY.search(text):
         import html
 

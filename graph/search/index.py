@@ -51,7 +51,10 @@ from graph.search.items import (
 )
 from graph.search.lexical import LexicalIndex
 
-FORMAT = 6
+FORMAT = 7
+# kinds embedded whole only: a figure is one short fact (its label and what it measures), found as well by its whole
+# text as by its parts, and 1,120 GMPP cost figures would otherwise add over 2,000 vectors to embed
+ONE_POINT_KINDS = ("figure",)
 SIBLINGS = 1  # the nearest items of the same source document that each item is linked to …
 SIBLING_SIMILARITY = 0.5  # … when their whole texts are at least this similar (cosine)
 NOT_DOCUMENTS = ("dataset",)  # source kinds whose items are separate records, not parts of one document
@@ -71,8 +74,11 @@ def item_units(item: Item, context: str = "") -> list[tuple[str, str]]:
     ``context`` line when it has one, then each of its points when it has more than one, so that an item is
     found by any one of them. Its points are its title, when the title is its own (a lesson's; a finding's
     title is the start of its text), and each sentence of its text: "Build in interoperability from the start"
-    and "Interoperability must be designed in from the beginning, not added later" are each a way to say it."""
+    and "Interoperability must be designed in from the beginning, not added later" are each a way to say it.
+    Kinds in ONE_POINT_KINDS (figures) have their whole text only."""
     units = [(f"{item.document()} {context}".strip(), "")]
+    if item.kind in ONE_POINT_KINDS:
+        return units
     points = sentences(item.text)
     if item.title and item.text.strip() and item.kind not in TITLE_FROM_TEXT:
         points = [" ".join(item.title.split()), *points]

@@ -19,8 +19,6 @@ from graph.settings import Settings
 from ingest.pipeline import SourceOutcome, Summary, ingest
 from ingest.snapshot import default_paths, selected
 
-DATASET_PREFIX = "dataset-"
-
 
 def ingest_default(store: Backend, settings: Settings, *, curated_only: bool = False, force: bool = False,
                    progress: Progress | None = None) -> Summary:
@@ -33,10 +31,6 @@ def ingest_default(store: Backend, settings: Settings, *, curated_only: bool = F
         summary.outcomes = sorted([*summary.outcomes, outcome], key=lambda o: o.key)
         summary.total_triples = store.triple_count()
     return summary
-
-
-def has_datasets(store: Backend) -> bool:
-    return any(key.startswith(DATASET_PREFIX) for key in store.sources())
 
 
 def reconcile_store(store: Backend, progress: Progress | None = None) -> SourceOutcome:

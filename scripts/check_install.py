@@ -40,7 +40,6 @@ def main() -> None:
     check(not any(Path.cwd().iterdir()), f"the working folder {Path.cwd()} is empty")
 
     from govkg_data import DATASETS_DIR
-
     from ingest.snapshot import bundled_manifest, verify
 
     problems = [p for d in bundled_manifest().datasets.values() for p in verify(d, d.bundled())]

@@ -207,8 +207,9 @@ class SentenceTransformerEmbeddings:
         return "onnx-int8" if self._bulk_space == "onnx-int8" else "onnx"
 
     def _resolve_space(self) -> None:
-        """Pick the document runtime once: int8 when asked for (or ``auto``) and its check passed, else ONNX
-        fp32 (``auto``, ``onnx``), else torch. Exports and quantises on first use, once per machine."""
+        """Pick the document runtime once: ``onnx-int8`` when asked for and its check passed; ONNX fp32 for
+        ``onnx`` and ``auto`` (torch when ONNX Runtime cannot be used, for ``auto``); torch for ``torch``. Exports
+        (and quantises, for int8) on first use, once per machine."""
         if self._bulk_space:
             return
         with self._onnx_lock:
@@ -230,24 +231,15 @@ class SentenceTransformerEmbeddings:
     def _int8_space(self, folder: Path) -> str:
         from graph.embeddings import onnx as onnx_encoder
 
-        if self.embed_runtime not in ("auto", "onnx-int8"):
+        if self.embed_runtime != "onnx-int8":  # auto is fp32: see graph/embeddings/onnx.py
             return "torch"
         check = onnx_encoder.int8_check(folder)
         if check is None:
-            try:
-                check = onnx_encoder.quantize(folder, self.embed_threads)
-            except OnnxUnavailable as exc:
-                if self.embed_runtime == "onnx-int8":
-                    raise
-                self.bulk_note = str(exc)
-                return "torch"
+            check = onnx_encoder.quantize(folder, self.embed_threads)
         if check.get("passed") and (folder / onnx_encoder.INT8_FILE).is_file():
             return "onnx-int8"
-        if self.embed_runtime == "onnx-int8":
-            raise OnnxUnavailable(f"the int8 model did not pass its check (lowest cosine to fp32 "
-                                  f"{check.get('min_cosine')}, {onnx_encoder.INT8_MIN_COSINE} needed)")
-        self.bulk_note = f"the int8 model did not pass its check (lowest cosine {check.get('min_cosine')})"
-        return "torch"
+        raise OnnxUnavailable(f"the int8 model did not pass its check (lowest cosine to fp32 "
+                              f"{check.get('min_cosine')}, {onnx_encoder.INT8_MIN_COSINE} needed)")
 
     def _bulk_encoder(self) -> Any:
         """The ONNX encoder for documents (loaded on first use), or None when documents go to torch."""

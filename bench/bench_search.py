@@ -1,10 +1,13 @@
 """Semantic search benchmark: query latency (p50, p95; query embedding included, model warm) at 1k, 10k, 100k
-and 1M items, HNSW recall@10 against exact search, and embedding throughput. Writes bench/search.md.
+and 1M items and HNSW recall@10 against exact search (bench/search.md); bulk embedding throughput of torch, ONNX
+fp32 and ONNX int8 side by side with recall@5 for each, and the default `govkg ingest` end to end
+(bench/ingest.md, see bench/bulk.py).
 
-    python bench/bench_search.py [--sizes 1000,10000,100000,1000000] [--queries 200] [--work /tmp/govkg-bench-search]
+    python bench/bench_search.py [--parts latency,bulk,ingest] [--sizes 1000,10000,100000,1000000] [--queries 200]
+                                 [--work /tmp/govkg-bench-search]
 
 Vectors are real embeddings of real texts (see ``derive`` and bench/search.md): the curated data and the NASA
-lessons (../shared/datasets/llis/llis.csv) as indexed (whole texts and sentences), plus two-sentence sliding
+lessons (the bundled snapshot, data/datasets/llis/llis.csv) as indexed (whole texts and sentences), plus two-sentence sliding
 windows over each NASA lesson. Sets larger than that pool add synthetic items, each a blend of two real vectors
 with a little noise (described exactly in bench/search.md). The work folder keeps the store and the embedding
 cache, so a second run embeds nothing.
@@ -27,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govkg_data import SEARCH_EVAL  # noqa: E402
+from govkg_data import DATASETS_DIR, SEARCH_EVAL  # noqa: E402
 from graph.backends.embedded import Store  # noqa: E402
 from graph.embeddings.cache import EmbeddingCache, embed_cached, limit_threads  # noqa: E402
 from graph.search.dense import HNSW_EF_SEARCH, HNSW_M, DenseIndex  # noqa: E402
@@ -37,7 +40,7 @@ from graph.search.lexical import LexicalIndex  # noqa: E402
 from graph.search.searcher import Searcher  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 
-LLIS = ROOT.parent / "shared" / "datasets" / "llis" / "llis.csv"
+LLIS = DATASETS_DIR / "llis" / "llis.csv"
 SEED = 20261121
 MIX_LOW, MIX_HIGH = 0.25, 0.75  # share of the first vector in a synthetic blend
 NOISE = 0.05  # standard deviation of the Gaussian noise added per dimension before normalising (× 1/√d)
@@ -200,27 +203,6 @@ def ann_recall(dense: DenseIndex, query_vectors: np.ndarray) -> float:
     return found / (10 * len(query_vectors))
 
 
-def throughput(searcher: Searcher, pool: Pool, threads: int) -> tuple[float, float]:
-    """Texts per second embedding (not cached) 256 sentences and 64 whole NASA lessons."""
-    import torch
-
-    embedder = searcher.embedder
-    rng = np.random.default_rng(SEED)
-    index = searcher.index
-    short = [t for t in pool.texts if 12 <= len(t.split()) <= 30]
-    long = [i.document() for i in index.items if i.key.startswith("llis-") and 90 <= len(i.document().split()) <= 200]
-    short = [short[i] + " (bench)" for i in rng.choice(len(short), 256, replace=False)]
-    long = [long[i] + " (bench)" for i in rng.choice(len(long), 64, replace=False)]
-    torch.set_num_threads(threads)
-    out = []
-    for texts in (short, long):
-        started = time.perf_counter()
-        embedder.encode(texts)
-        out.append(len(texts) / (time.perf_counter() - started))
-    torch.set_num_threads(embedder.threads)
-    return out[0], out[1]
-
-
 def query_texts(searcher: Searcher, n: int) -> list[str]:
     """Queries: the evaluation set's paraphrases, then NASA lesson titles (distinct texts, none cached)."""
     from graph.search.evaluation import load_eval_set
@@ -234,6 +216,8 @@ def query_texts(searcher: Searcher, n: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--parts", default="latency,bulk,ingest",
+                        help="latency (bench/search.md), bulk and ingest (bench/ingest.md)")
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--work", default="/tmp/govkg-bench-search", help="store and embedding cache (kept)")
@@ -244,16 +228,22 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     settings = Settings.load({"store": str(work / "store"), "search_cache": str(work / "embeddings")})
     searcher = real_store(work, settings)
+    parts = set(args.parts.split(","))
+    if parts & {"bulk", "ingest"}:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import bulk
+
+        found = bulk.runtimes(searcher, settings, work) if "bulk" in parts else None
+        bulk.report(found, bulk.default_ingest(work) if "ingest" in parts else None, ROOT / "bench" / "ingest.md")
+    if "latency" not in parts:
+        return
     say(f"queries run on {searcher.embedder.runtime} {searcher.embedder.runtime_note}")
     torch_queries = searcher.embedder.with_runtime("torch")
-    cache = EmbeddingCache(work / "embeddings", settings.model)
+    cache = EmbeddingCache(work / "embeddings", settings.model, searcher.embedder.vector_space)
     pool = derive(searcher, cache)
     say(f"pool of real vectors: {len(pool.texts):,}")
     queries = query_texts(searcher, args.queries)
-    query_vectors = searcher.embedder.encode(queries)
-    embed_1 = throughput(searcher, pool, 1)
-    embed_2 = throughput(searcher, pool, 2)
-    say(f"embedding texts/s: 1 thread {embed_1}, 2 threads {embed_2}")
+    query_vectors = np.vstack([searcher.embedder.encode_query(q) for q in queries])
 
     from graph.search.evaluation import evaluate, load_eval_set
 
@@ -282,11 +272,11 @@ def main() -> None:
         say(str(row))
         rows.append(row)
         del bench, on_torch, index, vectors, texts
-    write_report(Path(args.out), rows, quality, embed_1, embed_2, len(pool.texts), len(queries), settings)
+    write_report(Path(args.out), rows, quality, len(pool.texts), len(queries), settings)
 
 
-def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], embed_1: tuple[float, float],
-                 embed_2: tuple[float, float], pool: int, queries: int, settings: Settings) -> None:
+def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], pool: int, queries: int,
+                 settings: Settings) -> None:
     lines = [
         "# Semantic search benchmark",
         "",
@@ -342,12 +332,8 @@ def write_report(out: Path, rows: list[dict[str, Any]], quality: list[Any], embe
         "",
         "## Embedding throughput",
         "",
-        "Texts per second, not cached, batches of 32, CPU:",
-        "",
-        "| threads | sentences (12–30 words) | whole NASA lessons (90–200 words) |",
-        "|---|---|---|",
-        f"| 1 | {embed_1[0]:.0f} | {embed_1[1]:.0f} |",
-        f"| 2 | {embed_2[0]:.0f} | {embed_2[1]:.0f} |",
+        "Bulk embedding (torch, ONNX fp32 and ONNX int8 side by side, with recall@5 for each) and the default "
+        "ingest end to end are in [ingest.md](ingest.md).",
         "",
         "## Quality on the evaluation set",
         "",

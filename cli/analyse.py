@@ -7,11 +7,13 @@
     govkg analyse orphans                                     closed bodies with no successor
     govkg analyse changes FROM TO [--scope S] [--window DAYS] unchanged, transferred, added, removed, came and went
     govkg analyse sro-turnover [--department D] [--scope S]    SRO tenures and changes per project and department
-    govkg analyse coverage [--threshold T] [--since D]        lessons covered, partly or not; targets without precedent
-    govkg analyse recurring [--threshold T] [--any-theme]     lessons raised again by other sources or years
+    govkg analyse coverage [--threshold T] [--since D] [--kind K]  lessons covered, partly or not; targets without precedent
+    govkg analyse recurring [--threshold T] [--any-theme] [--top N] lessons raised again by other sources or years
     govkg analyse network [--export FILE.graphml|.gexf]       centrality and communities of the body network
 
-Every subcommand takes ``--format table|json`` (``--json`` for short).
+Every subcommand takes ``--format table|json`` (``--json`` for short). ``coverage`` and ``recurring`` take the
+lessons of ``--programme``, ``--source``, ``--body`` (that raised them), ``--body-kind`` and ``--from-year`` /
+``--to-year`` only, and compare the vectors of the search index (built first when there is none).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from graph.analytics import accountability, changes, coverage, lineage, network, recurring, sro
+from graph.analytics import accountability, changes, coverage, lineage, recurring, sro
 from graph.analytics.data import GovernanceData, parse_when
+from graph.analytics.narrow import LessonFilter
 from graph.analytics.serial import plain
 from graph.backends import open_backend
 from graph.errors import InputError
@@ -261,25 +264,39 @@ def _threshold(args: argparse.Namespace, settings: Settings, name: str, default:
     return float(getattr(settings, name, default))
 
 
+def _narrowing(args: argparse.Namespace) -> LessonFilter:
+    return LessonFilter.of({"programme": args.programme, "source": args.source, "body": args.body,
+                            "body_kind": args.body_kind, "year_from": args.from_year, "year_to": args.to_year})
+
+
+def _similarity_data(settings: Settings) -> tuple[GovernanceData, Any, Any]:
+    """The records, and the search index's vectors with an embedder for the texts it does not hold (None, None
+    without semantic search: the analyses then embed with the model)."""
+    with open_backend(settings, read_only=True) as store:
+        if not store.sources():
+            raise InputError("the store is empty", hint="run `govkg ingest` first")
+        data = GovernanceData.load(store)
+        try:
+            from graph.search.vectors import analytics_vectors
+        except ImportError:
+            return data, None, None
+        vectors, embedder = analytics_vectors(store, settings)
+    return data, vectors, embedder
+
+
 def run_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    data = _load(settings)
+    narrow = _narrowing(args)
+    data, vectors, embedder = _similarity_data(settings)
     threshold = _threshold(args, settings, "coverage_threshold", coverage.DEFAULT_THRESHOLD)
     since = parse_when(args.since) if args.since else coverage.DEFAULT_SINCE
-    report = coverage.lesson_coverage(data, threshold=threshold, since=since, model=settings.model)
-    lessons = [c for c in report.lessons if _in(c.date, args.from_year, args.to_year)]
-    if args.format == "json":
-        report.lessons = lessons
-    return _emit(args, report, lambda: _render_coverage(report, lessons))
-
-
-def _in(when: date | None, first: int | None, last: int | None) -> bool:
-    if first is None and last is None:
-        return True
-    return when is not None and (first is None or when.year >= first) and (last is None or when.year <= last)
+    report = coverage.lesson_coverage(data, threshold=threshold, since=since, model=settings.model,
+                                      embedder=embedder, vectors=vectors, narrow=narrow,
+                                      kinds=tuple(args.kind or coverage.KINDS))
+    return _emit(args, report, lambda: _render_coverage(report, report.lessons))
 
 
 def _render_coverage(r: coverage.CoverageReport, lessons: list[coverage.LessonCoverage]) -> str:
-    rows = [(c.date, c.raised_by, c.lesson, c.status,
+    rows = [(c.date, c.raised_by, c.programme, c.lesson, c.status,
              "; ".join(f"{m.kind} {m.key} ({m.by}{f' {m.score:.2f}' if 'similarity' in m.by else ''})"
                        for m in c.matches[:3]) + (f"; +{len(c.matches) - 3} more" if len(c.matches) > 3 else ""),
              ", ".join(m.key for m in c.earlier), _sources(c.sources))
@@ -288,28 +305,52 @@ def _render_coverage(r: coverage.CoverageReport, lessons: list[coverage.LessonCo
                                                                      coverage.NOT_COVERED)}
     target_rows = [(t.target, t.set_on, t.deadline, t.set_by,
                     "; ".join(f"{p.lesson} {p.score:.2f}" for p in t.precedents) or "(none)") for t in r.commitments]
+    narrowed = ", ".join(f"{k} {v}" for k, v in r.filters.items() if k != "kinds")
     return "\n".join([
-        f"Lessons coverage: similarity threshold {r.threshold}, current since {r.since}, model {r.model}",
-        table(("date", "raised by", "lesson", "status", "addressed by", "earlier links", "sources"), rows,
-              width=160),
+        f"Lessons coverage: similarity threshold {r.threshold}, current since {r.since}, model {r.model}"
+        + (f"; lessons of {narrowed}" if narrowed else "")
+        + (f"; addressed by {', '.join(r.filters['kinds'])}" if r.filters.get("kinds") != list(coverage.KINDS)
+           else ""),
+        table(("date", "raised by", "programme", "lesson", "status", "addressed by", "earlier links", "sources"),
+              rows, width=160),
         ", ".join(f"{n} {s}" for s, n in counts.items()), "",
         f"Current commitments and their precedents ({len(r.unprecedented())} without precedent)",
         table(("target", "set on", "deadline", "set by", "similar earlier lessons"), target_rows)])
 
 
 def run_recurring(args: argparse.Namespace, settings: Settings) -> int:
-    data = _load(settings)
+    narrow = _narrowing(args)
+    data, vectors, embedder = _similarity_data(settings)
     threshold = _threshold(args, settings, "recurring_threshold", recurring.DEFAULT_THRESHOLD)
-    report = recurring.recurring_lessons(data, threshold=threshold, same_theme=not args.any_theme, model=settings.model)
-    rows = [(n, g.similarity, ", ".join(g.themes), x.date, x.raised_by, x.lesson, x.title, _sources(x.sources))
-            for n, g in enumerate(report.groups, start=1) for x in g.lessons]
-    return _emit(args, report, lambda: (
-        f"Recurring lessons: similarity threshold {report.threshold}, same theme: {report.same_theme}, "
-        f"model {report.model}\n" + table(("group", "similarity", "themes", "date", "raised by", "lesson", "title",
-                                           "sources"), rows) + f"\n{len(report.groups)} group(s)"))
+    report = recurring.recurring_lessons(data, threshold=threshold, same_theme=not args.any_theme,
+                                         model=settings.model, embedder=embedder, vectors=vectors, narrow=narrow,
+                                         limit=args.top or None)
+    return _emit(args, report, lambda: _render_recurring(report))
+
+
+def _render_recurring(report: recurring.RecurringReport) -> str:
+    narrowed = ", ".join(f"{k} {v}" for k, v in report.filters.items())
+    shown = (f"{report.total} group(s)" if len(report.groups) == report.total
+             else f"{report.total} group(s), the first {len(report.groups)} shown (--top)")
+    out = [f"Recurring lessons: similarity threshold {report.threshold}, same theme: {report.same_theme}, "
+           f"model {report.model}; {report.lessons:,} lessons compared" + (f" ({narrowed})" if narrowed else "")]
+    number = 0
+    for theme, groups in report.by_theme().items():
+        rows = []
+        for g in groups:
+            number += 1
+            rows += [(number, g.occasions, g.similarity, x.date, x.raised_by, x.programme, x.lesson, x.title,
+                      _sources(x.sources)) for x in g.lessons]
+        out += ["", f"{theme or 'no shared theme'} ({len(groups)} group(s))",
+                table(("group", "occasions", "similarity", "date", "raised by", "programme", "lesson", "title",
+                       "sources"), rows)]
+    out.append(shown)
+    return "\n".join(out)
 
 
 def run_network(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.analytics import network
+
     data = _load(settings)
     g = network.body_network(data)
     report = network.analyse_network(g)
@@ -383,9 +424,20 @@ def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handl
                              help="days between one holder's end and the next one's start that still make a transfer")
     for name in ("coverage", "recurring"):
         p[name].add_argument("--threshold", type=float, help="similarity (0-1) from which texts count as alike")
+        p[name].add_argument("--programme", action="append", metavar="P",
+                             help="only lessons learned from this programme or its parts (key, label or IRI)")
+        p[name].add_argument("--source", action="append", metavar="S",
+                             help="only lessons citing this source (a key such as nao20 or dataset-llis)")
+        p[name].add_argument("--body", action="append", metavar="B", help="only lessons raised by this body")
+        p[name].add_argument("--body-kind", action="append", metavar="K",
+                             help="only lessons raised by a body of this kind (committee, audit-office …)")
+        p[name].add_argument("--from-year", type=int, help="only lessons raised in or after this year")
+        p[name].add_argument("--to-year", type=int, help="only lessons raised in or before this year")
     p["coverage"].add_argument("--since", help=f"start of the current period (default {coverage.DEFAULT_SINCE})")
-    p["coverage"].add_argument("--from-year", type=int, help="only lessons raised in or after this year")
-    p["coverage"].add_argument("--to-year", type=int, help="only lessons raised in or before this year")
+    p["coverage"].add_argument("--kind", action="append", choices=coverage.KINDS,
+                               help="what counts as addressing a lesson (repeatable; default: all three)")
     p["recurring"].add_argument("--any-theme", action="store_true", help="do not require a shared theme")
+    p["recurring"].add_argument("--top", type=int, default=recurring.DEFAULT_LIMIT,
+                                help=f"show the N best-ranked groups (default {recurring.DEFAULT_LIMIT}; 0: all)")
     p["network"].add_argument("--export", metavar="FILE", help="write the network as FILE.graphml or FILE.gexf")
     p["network"].add_argument("--top", type=int, help="show only the N most central bodies")

@@ -48,31 +48,31 @@ def _open(settings: Settings, *, read_only: bool = False) -> Backend:
 # ------------------------------------------------------------------------------------------- commands
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
+    from cli.progress import shown
+    from ingest.default import index_or_warning, ingest_default
     from ingest.pipeline import ingest
 
     paths: list[Path | str] = [p if p.startswith(("http://", "https://")) else Path(p) for p in args.paths]
-    paths = paths or [Path(settings.data_dir)]
-    quiet = args.quiet or args.json
-    tty = sys.stderr.isatty()
-    with _open(settings) as store, tqdm(total=None, disable=quiet or not tty, file=sys.stderr,
-                                        bar_format="{desc} [{elapsed}]", leave=False) as bar:
-        def progress(message: str) -> None:
-            if tty:
-                bar.set_description_str(f"ingest: {message}")
-            elif not quiet:
-                sys.stderr.write(f"ingest: {message}\n")
-
-        options = {k: getattr(args, k) for k in ("title", "publisher", "date", "url", "identifier")
-                   if getattr(args, k)}
-        summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
-                         options=options, graph_name=args.graph)
-        for module in _plugins():
-            if hasattr(module, "after_ingest"):  # e.g. keep the search index in step with the store
-                module.after_ingest(store, settings, progress)
+    if paths and args.curated_only:
+        raise InputError("--curated-only is for the default ingest; give no path with it")
+    if args.graph and not paths:
+        raise InputError("--graph names the graph of one RDF file; give the file with it")
+    options = {k: getattr(args, k) for k in ("title", "publisher", "date", "url", "identifier") if getattr(args, k)}
+    index: dict[str, Any] = {}
+    with _open(settings) as store, shown(quiet=args.quiet or args.json, prefix="ingest: ") as progress:
+        if paths:
+            summary = ingest(store, paths, force=args.force, progress=progress, as_format=args.as_format,
+                             options=options, graph_name=args.graph)
+        else:
+            summary = ingest_default(store, settings, curated_only=args.curated_only, force=args.force,
+                                     progress=progress)
+        if not args.no_index:  # the search index, built (or kept in step) now rather than by the first search
+            index = index_or_warning(store, settings, progress)
+    if index.get("status") == "failed":
+        sys.stderr.write(f"warning: the search index was not built ({index['note']}); "
+                         "`govkg search` builds it when it runs\n")
     if args.json:
-        _json(summary.as_dict())
+        _json({**summary.as_dict(), "index": index} if index else summary.as_dict())
         return 0
     for n in summary.not_read:
         sys.stderr.write(f"not read: {n.path}: {n.reason}\n")
@@ -83,6 +83,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     _out(f"{changed} source(s) written, {len(summary.outcomes) - changed} unchanged; "
          f"{summary.total_triples:,} triples in the store; {summary.seconds:.2f} s"
          + (f"; {len(summary.not_read)} file(s) not read (each named above)" if summary.not_read else ""))
+    if index.get("status") in ("built", "unchanged"):
+        _out(f"search index {index['status']}: {index.get('items', 0):,} items"
+             + (f", {index['embedded']:,} texts embedded ({index.get('runtime')}) in {index['seconds']:.1f} s"
+                if index.get("embedded") else ""))
+    elif index.get("status") == "not installed":
+        _out("search index not built: semantic search is not installed (pip install \"govkg[search]\")")
     return 0
 
 
@@ -274,8 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", metavar="PATH", help="store folder (default: $GOVKG_STORE or the user data dir)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="ingest curated YAML and RDF files (no path: the bundled data)")
+    p = sub.add_parser("ingest", help="ingest curated YAML, RDF, documents and datasets (no path: the bundled "
+                                      "curated data and public datasets, reconciled, with the search index)")
     p.add_argument("paths", nargs="*", help="files or folders")
+    p.add_argument("--curated-only", action="store_true",
+                   help="with no path: the bundled curated data alone, without the public datasets")
+    p.add_argument("--no-index", action="store_true", help="do not build or refresh the search index")
     p.add_argument("--force", action="store_true", help="rewrite sources even when unchanged")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -325,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.reconcile", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
 
 
 def _plugins() -> list[Any]:

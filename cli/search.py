@@ -18,7 +18,7 @@ from typing import Any
 
 from govkg_data import SEARCH_EVAL
 from graph.backends import Backend, open_backend
-from graph.errors import GovKGError, QueryError
+from graph.errors import QueryError
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -185,24 +185,3 @@ def cmd_eval_search(args: argparse.Namespace, settings: Settings) -> int:
                                       f"{r if r is not None else f'>{MRR_DEPTH}'}" for iri, r in o.ranks.items())
                     _out(f"  {o.query[:70]:<70}  {ranks}")
     return 0
-
-
-def after_ingest(store: Backend, settings: Settings, progress: Callable[[str], None]) -> None:
-    """Keep an existing search index in step after an ingest: only new or changed texts are embedded.
-
-    A store with no index yet is left alone, so an ingest stays fast (loading the model alone takes
-    seconds); the first `govkg search` (or the explorer's first run) builds the index, and every later
-    search checks it against the store's catalog and refreshes it when a source changed.
-    """
-    try:
-        from graph.search import Searcher
-        from graph.search.searcher import search_folder
-
-        folder = search_folder(settings, store)
-        if folder is None or not (folder / "index").exists():
-            return
-        Searcher(store, settings).refresh(progress)
-    except (GovKGError, OSError) as exc:
-        text = exc.render() if isinstance(exc, GovKGError) else str(exc)
-        sys.stderr.write(f"warning: the search index was not refreshed ({text}); "
-                         "`govkg search` rebuilds it when it runs\n")

@@ -6,6 +6,8 @@
 ``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores)
 ``documents/``      labelled documents the document classifier is trained on (``labelled/train``) and judged on
                     (``labelled/held-out``); exercises, not sources
+``datasets/``       a snapshot of the four public datasets (GOV.UK organisations, NHS ODS trusts, GMPP, NASA
+                    lessons) with ``manifest.yaml``: where each came from, when, its licence and sha256 per file
 =================== ==========================================================================================
 
 This package holds no code beyond the paths to those folders, so that they ship with an install and are found
@@ -20,3 +22,5 @@ MAPPINGS_DIR = HERE / "mappings"
 EVALUATION_DIR = HERE / "evaluation"
 SEARCH_EVAL = EVALUATION_DIR / "search.yaml"
 LABELLED_DOCUMENTS_DIR = HERE / "documents" / "labelled"
+DATASETS_DIR = HERE / "datasets"
+DATASETS_MANIFEST = DATASETS_DIR / "manifest.yaml"

@@ -274,8 +274,38 @@ def read_csv(text: str, where: str, *, fields: int | None = None) -> Iterator[Cs
         yield CsvRow(number, reader.line_num, cells)
 
 
+_BLOCK_TAGS = ("br", "p", "div", "ul", "ol", "li", "center", "table", "tr", "thead", "tbody", "tfoot", "caption",
+               "h1", "h2", "h3", "h4", "h5", "h6", "hr", "blockquote", "pre", "dl", "dt", "dd")
+_INLINE_TAGS = ("a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img", "q", "s", "small", "span",
+                "strike", "strong", "sub", "sup", "td", "th", "tt", "u", "col", "colgroup")
+_TAG = re.compile(r"</?\s*(" + "|".join(_BLOCK_TAGS + _INLINE_TAGS) + r")(\s[^<>]*?)?\s*/?>", re.IGNORECASE)
+_CUT_TAG = re.compile(r"</?\s*(" + "|".join(_BLOCK_TAGS) + r")\s*/(?=[\s<]|$)", re.IGNORECASE)  # "<br/" with no ">"
+_ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+
+def strip_markup(text: str) -> str:
+    """Text without the HTML that some datasets carry in their cells (``<br/>``, ``</ul>``, ``<li …>``,
+    ``&amp;``): tags that break a line (br, p, li, table rows …) become line breaks, the others go; entities
+    are read; a line-break tag cut short (``<br/`` with no ``>``) is read as one. Only known HTML tag names are touched, and only with attributes that have values, so "costs <10%
+    over" or "a <b and c> d" stay as they are."""
+    def tag(m: re.Match[str]) -> str:
+        if m.group(2) and "=" not in m.group(2):  # "a <b and c> d" is text: a tag's attributes have values
+            return m.group(0)
+        return "\n" if m.group(1).lower() in _BLOCK_TAGS else ""
+
+    if "<" in text:
+        text = _CUT_TAG.sub("\n", _TAG.sub(tag, text))
+    if "&" in text and _ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    return text
+
+
 def clean(text: str) -> str:
-    """Trim a cell; collapse runs of spaces; keep line breaks (CRs become newlines)."""
+    """Trim a cell; drop HTML markup (:func:`strip_markup`); collapse runs of spaces; keep line breaks (CRs
+    become newlines)."""
+    text = strip_markup(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)

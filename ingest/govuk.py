@@ -14,6 +14,7 @@ report; they never stop the ingest. Value mappings live in data/mappings/govuk.y
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -74,6 +75,10 @@ def fetch(url: str = API_URL, *, timeout: float = 30.0) -> bytes:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise InputError(f"cannot fetch the organisations API: {exc}", where=next_url,
                              hint="save the JSON to a file and ingest the file") from exc
+        except http.client.IncompleteRead as exc:
+            raise InputError(f"the organisations API page stopped after {len(exc.partial):,} bytes "
+                             f"(of {len(exc.partial) + (exc.expected or 0):,})", where=next_url,
+                             hint="try again later") from exc
         page = _parse(body, next_url)
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
             raise InputError("not a page of the organisations API (no 'results' list)", where=next_url)

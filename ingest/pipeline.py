@@ -277,13 +277,28 @@ def check_shapes(store: Backend, prepared: list[Prepared]) -> None:
     external = referenced_iris(data) - {str(s) for s in ontology_graph().subjects()}
     for iri, rdf_type in _types(store, external, {p.key for p in prepared}):
         data.add((URIRef(iri), RDF.type, URIRef(rdf_type)))
-    problems = violations_only(validate(data, focus=records))
+    results = validate(data, focus=records)
+    problems = violations_only(results)
     if problems:
         locate = _locator(graphs)
         lines = [v.render(locate) for v in problems]
         shown = "\n  ".join(lines[:15])
         more = f"\n  … and {len(lines) - 15} more" if len(lines) > 15 else ""
         raise InputError(f"{len(lines)} SHACL violation(s):\n  {shown}{more}")
+    _record_shacl(graphs, results)
+
+
+def _record_shacl(prepared: list[Prepared], results: list[Any]) -> None:
+    """Keep the warnings and notes of the SHACL check in the report of the source each is about, so that the
+    explorer's data-quality view shows them without validating the whole store again."""
+    for p in prepared:
+        p.report.pop("shacl", None)
+    for v in results:
+        owner = next((p for p in prepared if p.graph is not None and (URIRef(v.focus), None, None) in p.graph), None)
+        if owner is not None:
+            owner.report.setdefault("shacl", []).append(
+                {"severity": v.severity, "focus": v.focus, "path": v.path, "message": v.message, "shape": v.shape,
+                 "value": v.value})
 
 
 def _locator(prepared: list[Prepared]) -> Callable[[str], str]:

@@ -39,14 +39,46 @@ def main() -> None:
           f"the package is imported from the install ({graph.__file__})")
     check(not any(Path.cwd().iterdir()), f"the working folder {Path.cwd()} is empty")
 
-    summary = json.loads(run("ingest", "--json"))
-    keys = {o["key"] for o in summary["sources"]}
-    check({"curated-bodies", "curated-lessons", "curated-accountabilities", "ontology"} <= keys,
-          f"govkg ingest loads the bundled data ({len(keys)} sources, {summary['total_triples']:,} triples)")
+    from govkg_data import DATASETS_DIR
+    from ingest.snapshot import bundled_manifest, verify
 
-    hits = json.loads(run("search", "clinicians were not engaged", "--json"))["hits"]
+    problems = [p for d in bundled_manifest().datasets.values() for p in verify(d, d.bundled())]
+    check(str(DATASETS_DIR).find("site-packages") >= 0 and not problems,
+          f"the public datasets are installed with the package, each file as the manifest records it {problems}")
+
+    started = time.perf_counter()
+    summary = json.loads(run("ingest", "--json"))
+    seconds = time.perf_counter() - started
+    keys = {o["key"] for o in summary["sources"]}
+    check({"curated-bodies", "curated-lessons", "curated-accountabilities", "ontology", "dataset-govuk-organisations",
+           "dataset-ods-trusts", "dataset-gmpp", "dataset-llis", "reconciliation"} <= keys,
+          f"govkg ingest loads the bundled data and datasets, reconciled ({len(keys)} sources, "
+          f"{summary['total_triples']:,} triples, {seconds:.0f} s with the index)")
+    counts = json.loads(run("stats", "--json"))["classes"]
+    check(counts.get("Body", 0) >= 1400 and counts.get("Lesson", 0) >= 1600 and counts.get("Project", 0) >= 400,
+          f"the graph holds {counts.get('Body', 0):,} bodies, {counts.get('Lesson', 0):,} lessons and "
+          f"{counts.get('Project', 0):,} major projects")
+    links = json.loads(run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a owl:sameAs ?b }", "--format", "json"))
+    n_links = int(links["results"]["bindings"][0]["n"]["value"])
+    check(n_links >= 40, f"the reconciliation links are there ({n_links} owl:sameAs)")
+    index = summary.get("index", {})
+    check(index.get("status") == "built" and index.get("items", 0) > 2500,
+          f"the ingest built the search index ({index.get('items', 0):,} items, "
+          f"{index.get('embedded', 0):,} texts embedded on {index.get('runtime')} in {index.get('seconds')} s)")
+
+    folder = Path(os.environ["GOVKG_STORE"]) / "search" / "index"
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    started = time.perf_counter()
+    done = subprocess.run([GOVKG, "search", "clinicians were not engaged", "--json"], capture_output=True,
+                          text=True, timeout=300, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"FAIL govkg search exited {done.returncode}:\n{done.stderr[-2000:]}")
+    hits = json.loads(done.stdout)["hits"]
     check(bool(hits) and any(h["kind"] == "lesson" for h in hits[:5]),
-          f"govkg search answers ({len(hits)} hits; first: {hits[0]['title'][:60] if hits else '-'})")
+          f"govkg search answers ({len(hits)} hits; first: {hits[0]['title'][:60] if hits else '-'}; {seconds:.1f} s)")
+    check({p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before and "embedding" not in done.stderr,
+          "the search used the index the ingest built: it built nothing")
 
 
     serve = subprocess.Popen([GOVKG, "serve", "--port", "0", "--workers", "1", "-q"], stdout=subprocess.PIPE,

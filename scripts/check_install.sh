@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A user's install, checked: `pip install ".[search,app]"` (not editable) into a fresh virtual environment, then,
-# from an empty folder, scripts/check_install.py runs govkg ingest, search, serve and the installed explorer.
+# from an empty folder, scripts/check_install.py runs govkg ingest (the full default: curated data, the four public
+# datasets, reconciliation, the search index), search (which must build nothing), serve and the installed explorer.
 # Run by scripts/test.sh (so by CI); exits non-zero on the first thing that does not work.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,5 +13,6 @@ started=$(date +%s)
 echo "installed in a fresh virtual environment in $(( $(date +%s) - started )) s"
 mkdir "$work/empty"
 cd "$work/empty"
-env -u PYTHONPATH GOVKG_STORE="$work/store" HF_HUB_OFFLINE=1 "$work/venv/bin/python" "$src/scripts/check_install.py" \
+env -u PYTHONPATH -u GOVKG_DATASETS -u GOVKG_SEARCH_DIR -u GOVKG_SEARCH_CACHE -u GOVKG_DATA \
+  GOVKG_STORE="$work/store" GOVKG_DATASETS_DIR="$work/releases" HF_HUB_OFFLINE=1 "$work/venv/bin/python" "$src/scripts/check_install.py" \
   "$work/venv/bin"

@@ -62,6 +62,20 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def suite_defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite's defaults, for every test and the processes it starts: `govkg ingest` with no path loads the
+    curated data alone (GOVKG_DATASETS=none: the full default ingest, datasets and index, has its own tests in
+    test_default_ingest.py and is what scripts/check_install.sh runs), releases fetched by `govkg datasets
+    update` go to a temporary folder, and the stores' indexes share one embedding cache, so that a text is
+    embedded once per session. A test that wants otherwise sets the variable itself."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GOVKG_DATASETS", "none")
+        mp.setenv("GOVKG_DATASETS_DIR", str(tmp_path_factory.mktemp("datasets-releases")))
+        mp.setenv("GOVKG_SEARCH_CACHE", str(tmp_path_factory.mktemp("suite-vectors")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     need(SHARED.is_dir(), f"../shared not found at {SHARED}")

@@ -394,28 +394,31 @@ def test_the_index_follows_the_store_and_embeds_only_changed_texts(tmp_path: Pat
         assert "hand-over costs months" in searcher.search("supplier withdraws", k=1).hits[0].text
 
 
-def test_the_first_search_builds_the_index_and_later_ingests_refresh_it(tmp_path: Path, embedding_cache: Path,
-                                                                        model: None,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_ingest_builds_the_index_and_later_ingests_refresh_it(tmp_path: Path, embedding_cache: Path,
+                                                                  model: None,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from graph.search.index import fingerprint
 
     monkeypatch.setenv("GOVKG_SEARCH_CACHE", str(embedding_cache))
     monkeypatch.delenv("GOVKG_SEARCH_DIR", raising=False)  # the default place, beside the store
     store, data = tmp_path / "store", write_dataset(tmp_path / "data")
     current = store / "search" / "index" / "CURRENT"
+    assert run_cli("ingest", "-q", "--no-index", str(data), store=store).code == 0
+    assert not current.exists()  # --no-index: no index
     assert run_cli("ingest", "-q", str(data), store=store).code == 0
-    assert not current.exists()  # an ingest does not build an index nobody has asked for
+    assert current.is_file()  # the ingest built it …
+    built = current.read_text()
     out = run_cli("search", "A vendor pulled out of its regions halfway through", "-k", "2", "--json", store=store)
     assert out.code == 0, out.err
     data_out = json.loads(out.out)
     assert data_out["mode"] == "hybrid" and data_out["hits"][0]["key"] == "supplier-exit"
-    assert current.is_file()
+    assert current.read_text() == built  # … and the search used it
     write_dataset(data, lessons=[dict(LESSONS[0], lesson="A withdrawing supplier costs months of hand-over."),
                                  *LESSONS[1:]])
     assert run_cli("ingest", "-q", str(data), store=store).code == 0
     meta = json.loads((current.parent / current.read_text().strip() / "meta.json").read_text())
     with Store.open(store, read_only=True) as s:
-        assert meta["fingerprint"] == fingerprint(s, "all-MiniLM-L6-v2")  # refreshed by the ingest itself
+        assert meta["fingerprint"] == fingerprint(s, "all-MiniLM-L6-v2", meta["space"])  # refreshed by the ingest itself
     text = run_cli("search", "doctors were not asked", "--kind", "lesson", "--theme", "clinical-engagement",
                    store=store)
     assert text.code == 0 and "Involve clinicians from the start" in text.out and "why:" in text.out

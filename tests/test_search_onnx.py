@@ -53,7 +53,7 @@ def exported(folder: Path) -> Path:
 def test_query_vectors_match_torch_on_every_evaluation_query(onnx: SentenceTransformerEmbeddings) -> None:
     texts = [*queries(), "", "x", "£4.2bn — 62% of doctors", "word " * 600]
     fast = np.vstack([onnx.encode_query(t) for t in texts])
-    reference = onnx.encode(texts)  # the same object's torch model
+    reference = onnx.encode_torch(texts)  # the same object's torch model
     assert fast.shape == reference.shape == (len(texts), 384)
     cosines = np.sum(fast * reference, axis=1)
     assert cosines.min() >= PROBE_MIN_COSINE, texts[int(cosines.argmin())]
@@ -77,7 +77,7 @@ def test_a_later_process_embeds_queries_without_importing_torch(onnx: SentenceTr
     assert done.returncode == 0, done.stderr
     runtime, torch_loaded, vector = json.loads(done.stdout)
     assert runtime == "onnx" and not torch_loaded
-    expected = onnx.encode(["Suppliers walked away before delivering"])[0]
+    expected = onnx.encode_torch(["Suppliers walked away before delivering"])[0]
     assert float(np.dot(vector, expected)) >= PROBE_MIN_COSINE
 
 
@@ -94,7 +94,7 @@ def test_a_damaged_export_is_made_again(parts: None, tmp_path: Path, onnx: Sente
     vector = again.encode_query("a supplier left")
     assert again.runtime == "onnx"
     assert model_file.stat().st_size > 1_000_000
-    assert float(vector @ onnx.encode(["a supplier left"])[0]) >= PROBE_MIN_COSINE
+    assert float(vector @ onnx.encode_torch(["a supplier left"])[0]) >= PROBE_MIN_COSINE
 
 
 def test_torch_runtime_and_fallback_when_the_export_cannot_be_written(parts: None, tmp_path: Path,

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from explorer import state
 from explorer.context import Explorer
 from explorer.widgets import table
-from graph.views.analytics import coverage_rows, network_file, network_rows, orphan_rows, recurring_rows
+from graph.analytics.narrow import LessonFilter
+from graph.views.analytics import (
+    coverage_rows,
+    lesson_filter_choices,
+    network_file,
+    network_rows,
+    orphan_rows,
+    recurring_rows,
+)
 
 TABS = ("coverage", "recurring", "orphans", "network")
 
@@ -22,13 +32,19 @@ def render(ctx: Explorer) -> None:
                       key="an.tab")
     state.put(tab=chosen)
     data = ctx.data()
+    if chosen in ("coverage", "recurring"):
+        narrow = _narrowing(ctx)
+        vectors, embedder = _vectors(ctx)
+        key = tuple(sorted((k, str(v)) for k, v in narrow.as_dict().items()))
     if chosen == "coverage":
         threshold = st.slider("Similarity threshold", 0.3, 0.9,
                               state.get_float("threshold", ctx.settings.coverage_threshold, 0.3, 0.9), 0.05,
                               key="an.cov")
         state.put(threshold=threshold)
         with st.spinner("Comparing lessons with current recommendations, targets and programmes…"):
-            result = ctx.memo("an.coverage", lambda: coverage_rows(data, threshold, ctx.settings.model), threshold)
+            result = ctx.memo("an.coverage", lambda: coverage_rows(
+                data, threshold, ctx.settings.model, vectors=vectors, embedder=embedder, narrow=narrow),
+                threshold, key)
         counts = ", ".join(f"{n} {s}" for s, n in sorted(result["counts"].items()))
         st.markdown(f"**{counts}** — threshold {result['threshold']}, current since {result['since']}")
         table(result["lessons"], key="an.lessons")
@@ -40,8 +56,13 @@ def render(ctx: Explorer) -> None:
                               key="an.rec")
         state.put(threshold=threshold)
         with st.spinner("Grouping lessons that say the same thing…"):
-            rows = ctx.memo("an.recurring", lambda: recurring_rows(data, threshold, ctx.settings.model), threshold)
-        table(rows, key="an.groups", empty="No lesson was raised twice at this threshold.")
+            found = ctx.memo("an.recurring", lambda: recurring_rows(
+                data, threshold, ctx.settings.model, vectors=vectors, embedder=embedder, narrow=narrow),
+                threshold, key)
+        if found["total"] > len(found["groups"]):
+            st.caption(f"{found['total']} groups among {found['lessons']:,} lessons; the {len(found['groups'])} "
+                       "raised on most occasions are listed, by theme. Narrow the lessons above to see others.")
+        table(found["groups"], key="an.groups", empty="No lesson was raised twice at this threshold.")
     elif chosen == "orphans":
         table(ctx.memo("an.orphans", lambda: orphan_rows(data)), key="an.orphan",
               empty="Every closed body has a successor.")
@@ -53,3 +74,36 @@ def render(ctx: Explorer) -> None:
         for fmt in ("graphml", "gexf"):
             st.download_button(f"Download for Gephi ({fmt.upper()})", network_file(data, fmt),
                                file_name=f"govkg-bodies.{fmt}", key=f"an.dl.{fmt}")
+
+
+def _narrowing(ctx: Explorer) -> LessonFilter:
+    """The lessons to analyse: by programme, source and raising body (searchable pickers), and years."""
+    choices = ctx.memo("an.choices", lambda: lesson_filter_choices(ctx.data()))
+    c1, c2, c3 = st.columns(3)
+    picked: dict[str, Any] = {}
+    for col, facet, label in ((c1, "programme", "Programme"), (c2, "source", "Source"),
+                              (c3, "body", "Raised by")):
+        options: list[str] = ["", *choices[facet]]
+        names = choices[facet]
+        asked = state.get(facet)
+        picked[facet] = col.selectbox(label, options, format_func=_namer(names),
+                                      index=options.index(asked) if asked in options else 0, key=f"an.{facet}")
+    state.put(**picked)
+    return LessonFilter.of(picked)
+
+
+def _namer(names: dict[str, str]) -> Any:
+    def name(key: str) -> str:
+        return names.get(key, "any")
+
+    return name
+
+
+def _vectors(ctx: Explorer) -> tuple[Any, Any]:
+    """The search index's vectors (and an embedder for what it lacks); (None, None) without search."""
+    try:
+        from graph.search.vectors import vectors_of
+
+        return vectors_of(ctx.searcher())
+    except ImportError:
+        return None, None

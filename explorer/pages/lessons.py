@@ -43,8 +43,8 @@ def render(ctx: Explorer) -> None:
     st.subheader("Themes of the lessons")
     highlight = {t.strip() for h in hits for t in h["themes"].split(",") if t.strip()}
     st.altair_chart(charts.themes(theme_counts(ctx.store, highlight)), width="stretch")
-    st.caption("Lessons per theme (a lesson with two themes counts in both); the themes of the current results "
-               "are in orange.")
+    st.caption("Lessons per theme (a lesson with two themes counts in both), the 30 themes with most lessons; "
+               "the themes of the current results are in orange.")
 
 
 def _search_form(choices: dict[str, dict[str, str]]) -> tuple[str | None, dict[str, Any], str, int]:
@@ -67,22 +67,26 @@ def _search_form(choices: dict[str, dict[str, str]]) -> tuple[str | None, dict[s
                                  format_func=lambda x: choices["programme"].get(x, "any"),
                                  index=_index(["", *choices["programme"]], state.get("programme")))
         k = c4.number_input("Results", 1, 50, state.get_int("k", 10, 1, 50), key="lessons.k")
-        c5, c6, c7 = st.columns([2, 2, 3])
+        c5, c8, c6, c7 = st.columns([2, 2, 1, 2])
         body = c5.selectbox("Raised by or addressed to", ["", *choices["body"]], key="lessons.body",
                             format_func=lambda x: choices["body"].get(x, "any body"),
                             index=_index(["", *choices["body"]], state.get("body")))
+        source = c8.selectbox("Source", ["", *choices["source"]], key="lessons.source",
+                              format_func=lambda x: choices["source"].get(x, "any source"),
+                              index=_index(["", *choices["source"]], state.get("source")))
         mode = c6.selectbox("Match on", list(MODES), format_func=MODES.__getitem__, key="lessons.mode",
                             index=_index(list(MODES), state.get("mode", "hybrid")))
         span = c7.slider("Years", FIRST_YEAR, this_year, (max(low, FIRST_YEAR), min(high, this_year)),
                          key="lessons.years")
         submitted = st.form_submit_button("Search", type="primary")
     filters = {"kind": kinds, "theme": themes, "programme": programme or None, "body": body or None,
+               "source": source or None,
                "year_from": span[0] if span[0] > FIRST_YEAR else None,
                "year_to": span[1] if span[1] < this_year else None}
     years_param = f"{span[0]}-{span[1]}" if span != (FIRST_YEAR, this_year) else None
     if submitted:
         state.put(q=text.strip() or None, kind=kinds if kinds != ["lesson"] else None, theme=themes,
-                  programme=programme, body=body, mode=mode if mode != "hybrid" else None,
+                  programme=programme, body=body, source=source, mode=mode if mode != "hybrid" else None,
                   k=k if k != 10 else None, years=years_param)
         if not text.strip():
             st.warning("The search is empty: type a few words (a question, a problem, a theme), then Search.")

@@ -12,7 +12,7 @@ a store) and return dataclasses; :func:`plain` turns any result into JSON-ready 
     recurring_lessons(data)             # recurring: lessons raised again across sources and years
     analyse_network(body_network(data)) # network: centrality, communities; write_network() for Gephi
 
-Importing the package loads networkx and numpy only; the embedding model loads when a similarity is first
+Importing the package loads numpy only (networkx when the body network is first used); the embedding model loads when a similarity is first
 needed (:mod:`graph.analytics.similarity`).
 """
 
@@ -21,9 +21,18 @@ from graph.analytics.changes import changes_between, transfers
 from graph.analytics.coverage import lesson_coverage
 from graph.analytics.data import GovernanceData, parse_when
 from graph.analytics.lineage import lineage_of, orphans
-from graph.analytics.network import analyse_network, body_network, write_network
 from graph.analytics.recurring import recurring_lessons
 from graph.analytics.serial import plain
+
+
+def __getattr__(name: str) -> object:
+    """The body network's functions, imported on first use (networkx takes a moment to import, and most
+    commands never need it)."""
+    if name in ("analyse_network", "body_network", "write_network"):
+        from graph.analytics import network
+
+        return getattr(network, name)
+    raise AttributeError(f"module 'graph.analytics' has no attribute {name!r}")
 
 __all__ = [
     "GovernanceData", "accountable", "analyse_network", "body_network", "changes_between", "gaps", "lapsed",

@@ -13,25 +13,36 @@ and the sentences of its description). Parts are compared because recommendation
 Classification: **covered** — a current recommendation links to it; **partial** — no such link, but a current
 recommendation, target or programme is similar; **not covered** — neither. The reverse: current targets with
 no similar lesson raised before they were set (their deadline, when the date set is not known).
+
+At corpus scale the vectors come from the search index (``vectors``, graph.search.vectors.IndexVectors): a
+lesson's, recommendation's or target's parts are then its whole text and each of its points (title and
+sentences) as the index embedded them, and only the programmes' texts are embedded (once, through the cache).
+``narrow`` keeps some lessons (graph/analytics/narrow.py), ``kinds`` some of what may address them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from graph.analytics.data import GovernanceData, Initiative, Lesson, Recommendation, SourceRef, Target
+from graph.analytics.narrow import LessonFilter, lesson_fields
 from graph.analytics.similarity import (
     Embedder,
-    best_part_similarities,
+    Vectors,
+    best_of_parts,
     embedder_for,
+    part_vectors,
     sentences,
 )
 from graph.embeddings import DEFAULT_MODEL
+from graph.errors import InputError
 
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_SINCE = date(2016, 1, 1)
 COVERED, PARTIAL, NOT_COVERED = "covered", "partial", "not covered"
+KINDS = ("recommendation", "target", "programme")  # what may address a lesson
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,11 @@ class LessonCoverage:
     matches: list[Match] = field(default_factory=list)  # current items, best first
     earlier: list[Match] = field(default_factory=list)  # recommendations before ``since`` that link to it
     sources: tuple[SourceRef, ...] = ()
+    programme: str = ""  # key of the programme it was learned from
+    programme_label: str = ""
+    raised_by_key: str = ""
+    raised_by_kind: str = ""
+    year: int | None = None
 
     def recommendations(self) -> list[Match]:
         return [m for m in self.matches if m.kind == "recommendation"]
@@ -97,6 +113,7 @@ class CoverageReport:
     model: str
     lessons: list[LessonCoverage] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)  # the narrowing and kinds asked for
 
     def by_status(self, status: str, *, first_year: int | None = None, last_year: int | None = None
                   ) -> list[LessonCoverage]:
@@ -141,29 +158,44 @@ def lesson_parts(lesson: Lesson) -> list[str]:
 
 
 def lesson_coverage(data: GovernanceData, *, threshold: float = DEFAULT_THRESHOLD, since: date = DEFAULT_SINCE,
-             today: date | None = None, embedder: Embedder | None = None, model: str = DEFAULT_MODEL
-             ) -> CoverageReport:
-    """Classify every lesson as covered, partial or not covered, and find current targets without precedent."""
+                    today: date | None = None, embedder: Embedder | None = None, model: str = DEFAULT_MODEL,
+                    vectors: Vectors | None = None, narrow: LessonFilter | None = None,
+                    kinds: tuple[str, ...] | list[str] = KINDS) -> CoverageReport:
+    """Classify every lesson (of ``narrow``) as covered, partial or not covered by the current items of
+    ``kinds``, and find current targets without precedent."""
     today = today or date.today()
-    embedder = embedder or embedder_for(model)
-    recs = current_recommendations(data, since)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise InputError(f"unknown kind {', '.join(unknown)} for coverage", hint=f"kinds: {', '.join(KINDS)}")
+    narrow = narrow or LessonFilter()
+    lessons = narrow.lessons(data)
+    recs = current_recommendations(data, since) if "recommendation" in kinds else []
     targets = current_targets(data, since)
-    programmes = current_programmes(data, since, today)
+    programmes = current_programmes(data, since, today) if "programme" in kinds else []
     items: list[tuple[str, Recommendation | Target | Initiative, list[str]]] = [
         *(("recommendation", r, [r.text]) for r in recs),
         *(("target", t, [t.label, t.text]) for t in targets),
         *(("programme", p, [p.label, *sentences(p.description)]) for p in programmes)]
-    lessons = data.lessons
-    scores = best_part_similarities(embedder, [lesson_parts(x) for x in lessons], [parts for _, _, parts in items])
-    report = CoverageReport(threshold, since, today, model)
+    report = CoverageReport(threshold, since, today, model, filters={**narrow.as_dict(), "kinds": list(kinds)})
+    if not lessons:
+        report.commitments = _precedents(data, targets, [], [], [], threshold)
+        return report
+    embedder = embedder or (embedder_for(model) if vectors is None or programmes else None)
+    found = part_vectors(embedder, [(x.iri, lesson_parts(x)) for x in lessons]
+                         + [(item.iri, parts) for _, item, parts in items], vectors)
+    lesson_vectors, item_vectors = found[: len(lessons)], found[len(lessons):]
+    scores = best_of_parts(lesson_vectors, item_vectors)
+    shown = [n for n, (kind, _, _) in enumerate(items) if kind in kinds]
     for i, lesson in enumerate(lessons):
         matches = []
-        for j, (kind, item, _) in enumerate(items):
-            linked = isinstance(item, Recommendation) and lesson.iri in item.lessons
-            similar = float(scores[i, j]) >= threshold
-            if linked or similar:
-                by = "link and similarity" if linked and similar else ("link" if linked else "similarity")
-                matches.append(_match(data, kind, item, by, float(scores[i, j])))
+        linked_items = {j for j in shown if isinstance(items[j][1], Recommendation)
+                        and lesson.iri in items[j][1].lessons}  # type: ignore[union-attr]
+        similar = {j for j in shown if scores[i, j] >= threshold}
+        for j in sorted(linked_items | similar):
+            kind, item, _ = items[j]
+            linked, alike = j in linked_items, j in similar
+            by = "link and similarity" if linked and alike else ("link" if linked else "similarity")
+            matches.append(_match(data, kind, item, by, float(scores[i, j])))
         matches.sort(key=lambda m: (not m.by.startswith("link"), -m.score))
         earlier = [_match(data, "recommendation", r, "link", 0.0) for r in data.recommendations
                    if lesson.iri in r.lessons and r not in recs]
@@ -171,9 +203,12 @@ def lesson_coverage(data: GovernanceData, *, threshold: float = DEFAULT_THRESHOL
         status = COVERED if linked_now else (PARTIAL if matches else NOT_COVERED)
         report.lessons.append(LessonCoverage(lesson.key, lesson.iri, lesson.title, lesson.date,
                                              data.label(lesson.raised_by), status, matches, earlier,
-                                             tuple(data.source_refs(lesson.sources))))
+                                             tuple(data.source_refs(lesson.sources)),
+                                             **lesson_fields(data, lesson)))
     report.lessons.sort(key=lambda c: (c.date or date.min, c.lesson))
-    report.commitments = _precedents(data, embedder, targets, threshold)
+    columns = [n for n, (kind, _, _) in enumerate(items) if kind == "target"]
+    report.commitments = _precedents(data, targets, lessons, [scores[:, j] for j in columns],
+                                     [items[j][1] for j in columns], threshold)
     return report
 
 
@@ -189,17 +224,19 @@ def _match(data: GovernanceData, kind: str, item: Recommendation | Target | Init
                  ", ".join(data.label(b) for b in item.led_by), tuple(data.source_refs(item.sources)))
 
 
-def _precedents(data: GovernanceData, embedder: Embedder, targets: list[Target], threshold: float
-                ) -> list[Commitment]:
-    lessons = data.lessons
-    scores = best_part_similarities(embedder, [[t.label, t.text] for t in targets],
-                                    [lesson_parts(x) for x in lessons])
+def _precedents(data: GovernanceData, targets: list[Target], lessons: list[Lesson], columns: list[Any],
+                of: list[Any], threshold: float) -> list[Commitment]:
+    """Each current target with the earlier lessons similar to it (``columns[n]``: the lessons' similarity to
+    target ``of[n]``, worked out with the coverage itself)."""
+    scores = {t.iri: col for t, col in zip(of, columns, strict=True)}
     out = []
-    for i, t in enumerate(targets):
+    for t in targets:
         cutoff = t.set_on or t.deadline
-        precedents = [Precedent(x.key, x.title, x.date, data.label(x.raised_by), float(scores[i, j]))
-                      for j, x in enumerate(lessons)
-                      if float(scores[i, j]) >= threshold and (cutoff is None or (x.date is not None and x.date <= cutoff))]
+        col = scores.get(t.iri)
+        precedents = [] if col is None else [
+            Precedent(x.key, x.title, x.date, data.label(x.raised_by), float(col[j]))
+            for j, x in enumerate(lessons)
+            if float(col[j]) >= threshold and (cutoff is None or (x.date is not None and x.date <= cutoff))]
         precedents.sort(key=lambda p: -p.score)
         out.append(Commitment(t.key, t.iri, t.label, t.set_on, t.deadline, t.status, data.label(t.set_by),
                               precedents, tuple(data.source_refs(t.sources))))

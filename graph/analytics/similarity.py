@@ -27,6 +27,16 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class Vectors(Protocol):
+    """Vectors already computed for records, by IRI (the search index's: graph.search.vectors.IndexVectors)."""
+
+    def parts(self, iri: str) -> np.ndarray | None:
+        """The record's whole text and each of its points (title, sentences), one vector each; None if unknown."""
+
+    def whole(self, iri: str) -> np.ndarray | None:
+        """The record's whole text, one vector; None if unknown."""
+
+
 def model_available(model: str = DEFAULT_MODEL) -> bool:
     """Whether ``model`` can be loaded offline (a folder, or a model shipped in an installed package)."""
     return model_location(model)[1]
@@ -52,10 +62,12 @@ class RememberingEmbeddings:
 
 
 def embedder_for(model: str = DEFAULT_MODEL) -> Embedder:
-    """One remembering embedder per model and process, over the project's one loaded model."""
+    """One remembering embedder per model and process, over the project's one loaded model, in full precision
+    (the ONNX fp32 export, or torch): the thresholds were set on those vectors. (At corpus scale the analyses
+    take the search index's vectors instead, which may be int8: see graph/embeddings/onnx.py.)"""
     with _LOCK:
         if model not in _LOADED:
-            _LOADED[model] = RememberingEmbeddings(model_for(model))
+            _LOADED[model] = RememberingEmbeddings(model_for(model, embed_runtime="onnx"))
         return _LOADED[model]
 
 
@@ -76,19 +88,43 @@ def best_part_similarities(embedder: Embedder, rows: Sequence[Sequence[str]],
                            columns: Sequence[Sequence[str]]) -> np.ndarray:
     """For records made of several texts (a lesson's title, lesson and advice; a programme's sentences), the
     best similarity between any part of each row record and any part of each column record."""
-    row_parts = [(i, t) for i, parts in enumerate(rows) for t in parts if t]
-    col_parts = [(j, t) for j, parts in enumerate(columns) for t in parts if t]
+    found = part_vectors(embedder, [("", list(p)) for p in rows] + [("", list(p)) for p in columns], None)
+    return best_of_parts(found[: len(rows)], found[len(rows):])
+
+
+def part_vectors(embedder: Embedder | None, records: Sequence[tuple[str, list[str]]],
+                 vectors: Vectors | None) -> list[np.ndarray]:
+    """Each record's part vectors: ``vectors.parts(iri)`` when known, else its texts (non-empty ones) embedded,
+    all in one batch; a record with no text gets no rows."""
+    out: list[np.ndarray | None] = [vectors.parts(iri) if vectors is not None and iri else None
+                                    for iri, _ in records]
+    todo = [(n, [t for t in texts if t]) for n, (_, texts) in enumerate(records) if out[n] is None]
+    unique = list(dict.fromkeys(t for _, texts in todo for t in texts))
+    if unique:
+        if embedder is None:
+            raise ValueError("texts to embed, and no embedder")
+        encoded = _unit(embedder.encode(unique))
+        position = {t: n for n, t in enumerate(unique)}
+    for n, texts in todo:
+        out[n] = encoded[[position[t] for t in texts]] if texts else np.zeros((0, 0), np.float32)
+    return [np.asarray(v, dtype=np.float32) for v in out]  # type: ignore[arg-type]
+
+
+def best_of_parts(rows: Sequence[np.ndarray], columns: Sequence[np.ndarray]) -> np.ndarray:
+    """The best similarity between any part (row vector) of each row record and any part of each column
+    record; -1 where either has no part."""
     out = np.full((len(rows), len(columns)), -1.0, dtype=np.float32)
-    if not row_parts or not col_parts:
+    row_keep = [n for n, v in enumerate(rows) if len(v)]
+    col_keep = [n for n, v in enumerate(columns) if len(v)]
+    if not row_keep or not col_keep:
         return out
-    unique = list(dict.fromkeys([t for _, t in row_parts] + [t for _, t in col_parts]))
-    position = {t: n for n, t in enumerate(unique)}
-    vectors = _unit(embedder.encode(unique))
-    scores = vectors[[position[t] for _, t in row_parts]] @ vectors[[position[t] for _, t in col_parts]].T
-    row_of = np.array([i for i, _ in row_parts])
-    col_of = np.array([j for j, _ in col_parts])
-    for a in range(len(row_parts)):
-        np.maximum.at(out[row_of[a]], col_of, scores[a])
+    r = np.vstack([rows[n] for n in row_keep])
+    c = np.vstack([columns[n] for n in col_keep])
+    r_starts = np.cumsum([0] + [len(rows[n]) for n in row_keep[:-1]])
+    c_starts = np.cumsum([0] + [len(columns[n]) for n in col_keep[:-1]])
+    scores = r @ c.T
+    best = np.maximum.reduceat(np.maximum.reduceat(scores, r_starts, axis=0), c_starts, axis=1)
+    out[np.ix_(row_keep, col_keep)] = best
     return out
 
 

@@ -18,9 +18,11 @@ class EmbeddingCache:
     changed texts.
     """
 
-    def __init__(self, folder: Path, model: str) -> None:
-        self.folder = Path(folder) / model_slug(model)
+    def __init__(self, folder: Path, model: str, space: str = "torch") -> None:
+        # vectors of the torch model (and its fp32 ONNX export) and of the int8 model are kept apart
+        self.folder = Path(folder) / (model_slug(model) + ("" if space == "torch" else f"-{space}"))
         self.model = model
+        self.space = space
         self._db: sqlite3.Connection | None = None
         self._read_only = False
 
@@ -84,23 +86,53 @@ def limit_threads(threads: int) -> None:
 
 
 def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache | None, *,
-                 progress: Progress | None = None, chunk: int = 256) -> tuple[np.ndarray, int]:
-    """Vectors for ``texts``, embedding only those the cache lacks; also returns how many were embedded."""
+                 progress: Progress | None = None, chunk: int = 512) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, embedding only those the cache lacks; also returns how many were embedded.
+
+    The new texts are embedded shortest first, ``chunk`` at a time (each chunk is stored in the cache as soon as
+    it is done, so an interrupted run keeps its work), which keeps the texts of a batch of similar length.
+    ``progress`` is told the stage once ("embedding 1,234 new texts") and, when it can count
+    (:func:`graph.progress.count`), how many are done."""
+    from graph.progress import count
+
+    if cache is not None and cache.space != embedder.vector_space:
+        raise ValueError(f"a cache of {cache.space} vectors for an embedder of {embedder.vector_space} vectors")
     hashes = [text_hash(t) for t in texts]
     known = cache.lookup(hashes) if cache is not None else {}
     missing: dict[str, str] = {}
     for h, t in zip(hashes, texts, strict=True):
         if h not in known and h not in missing:
             missing[h] = t
-    todo = list(missing.items())
+    todo = sorted(missing.items(), key=lambda ht: len(ht[1]))
+    if todo and progress:
+        progress(f"embedding {len(todo):,} new texts ({embedder.bulk_runtime})")
+    finished = 0
+
+    def done(n: int) -> None:
+        nonlocal finished
+        finished += n
+        if progress:
+            count(progress, finished, len(todo))
+
     for start in range(0, len(todo), chunk):
         part = todo[start:start + chunk]
-        if progress:
-            progress(f"embedding texts {start + 1}-{start + len(part)} of {len(todo)} new")
-        vectors = embedder.encode([t for _, t in part])
+        vectors = embedder.encode([t for _, t in part], done=done)
         if cache is not None:
             cache.store([h for h, _ in part], vectors)
         known.update({h: v for (h, _), v in zip(part, vectors, strict=True)})
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
     return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)
+
+
+class CachedEmbedder:
+    """An embedder whose vectors go through an :class:`EmbeddingCache` (texts embedded once, kept on disk), in the
+    cache's vector space: what the analytics use beside the search index, for the texts it does not hold."""
+
+    def __init__(self, embedder: SentenceTransformerEmbeddings, cache: EmbeddingCache) -> None:
+        self.embedder = embedder
+        self.cache = cache
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors, _ = embed_cached(list(texts), self.embedder, self.cache)
+        return vectors

@@ -33,6 +33,7 @@ BUNDLED_MODELS = {
 INSTALL = 'pip install "govkg[search]"'
 QUERY_CACHE = 256
 QUERY_RUNTIMES = ("auto", "onnx", "torch")
+EMBED_RUNTIMES = ("auto", "onnx-int8", "onnx", "torch")
 Progress = Callable[[str], None]
 
 
@@ -80,27 +81,41 @@ class SentenceTransformerEmbeddings:
     """Unit-length float32 vectors from a sentence-transformers model, loaded on first use."""
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, threads: int = 1,
-                 query_runtime: str = "auto", onnx_folder: Path | None = None) -> None:
+                 query_runtime: str = "auto", onnx_folder: Path | None = None, embed_runtime: str = "auto",
+                 embed_threads: int | None = None) -> None:
         if query_runtime not in QUERY_RUNTIMES:
             raise SettingsError(f"unknown query runtime {query_runtime!r}", hint=f"one of {', '.join(QUERY_RUNTIMES)}")
+        if embed_runtime not in EMBED_RUNTIMES:
+            raise SettingsError(f"unknown embedding runtime {embed_runtime!r}",
+                                hint=f"one of {', '.join(EMBED_RUNTIMES)}")
         self.model_name = model
         self.batch_size = batch_size
         self.threads = threads
         self.query_runtime = query_runtime
+        self.embed_runtime = embed_runtime
+        self.embed_threads = embed_threads or os.cpu_count() or 1
         self.onnx_folder = onnx_folder
         self._queries: dict[str, np.ndarray] = {}
         self._model: Any = None
         self._onnx: Any = None
         self._onnx_tried = False
+        self._bulk: Any = None
+        self._bulk_folder: Path | None = None
+        self._bulk_space = ""
         self.runtime_note = ""  # why queries run on torch when ONNX Runtime was wanted
+        self.bulk_note = ""  # why documents are not embedded by the runtime asked for
         self._lock = threading.Lock()
         self._onnx_lock = threading.Lock()
+        self._export_lock = threading.Lock()
 
-    def with_runtime(self, query_runtime: str) -> SentenceTransformerEmbeddings:
-        """An embedder for the same model whose queries run on ``query_runtime``, sharing this one's loaded
-        torch model (benchmarks and tests compare the runtimes side by side)."""
+    def with_runtime(self, query_runtime: str, embed_runtime: str | None = None) -> SentenceTransformerEmbeddings:
+        """An embedder for the same model whose queries run on ``query_runtime`` (and documents on
+        ``embed_runtime``), sharing this one's loaded torch model (benchmarks and tests compare the runtimes side
+        by side)."""
         other = SentenceTransformerEmbeddings(self.model_name, batch_size=self.batch_size, threads=self.threads,
-                                              query_runtime=query_runtime, onnx_folder=self.onnx_folder)
+                                              query_runtime=query_runtime, onnx_folder=self.onnx_folder,
+                                              embed_runtime=embed_runtime or self.embed_runtime,
+                                              embed_threads=self.embed_threads)
         other._model = self._model
         return other
 
@@ -153,14 +168,100 @@ class SentenceTransformerEmbeddings:
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
-    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
-        """Vectors of ``texts`` (n × dimension, float32, unit length)."""
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
+               done: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors of ``texts`` (n × dimension, float32, unit length), on the runtime the ``embed_runtime``
+        setting names (:attr:`vector_space`); ``done(n)`` as each batch is finished."""
+        bulk = self._bulk_encoder()
+        if bulk is not None:
+            vectors = bulk.encode_batch(texts, done=done) if texts else np.zeros((0, 0), np.float32)
+            return np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = self.encode_torch(texts, batch_size=batch_size)
+        if done is not None:
+            done(len(texts))
+        return vectors
+
+    def encode_torch(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
+        """Vectors of ``texts`` from the torch model itself (the reference the ONNX exports are checked against)."""
         model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = model.encode(list(texts), batch_size=batch_size or self.batch_size, convert_to_numpy=True,
                                normalize_embeddings=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    @property
+    def vector_space(self) -> str:
+        """Whose vectors :meth:`encode` gives: ``torch`` (torch itself, or the ONNX fp32 export, which agrees
+        with it to 1e-6) or ``onnx-int8``. Caches and indexes keep vectors of different spaces apart. Known from
+        the export's record alone (nothing is loaded), once the model has been exported on this machine."""
+        self._resolve_space()
+        return self._bulk_space
+
+    @property
+    def bulk_runtime(self) -> str:
+        """What embeds documents: ``onnx-int8``, ``onnx`` or ``torch``."""
+        self._resolve_space()
+        if self._bulk_folder is None:
+            return "torch"
+        return "onnx-int8" if self._bulk_space == "onnx-int8" else "onnx"
+
+    def _resolve_space(self) -> None:
+        """Pick the document runtime once: ``onnx-int8`` when asked for and its check passed; ONNX fp32 for
+        ``onnx`` and ``auto`` (torch when ONNX Runtime cannot be used, for ``auto``); torch for ``torch``. Exports
+        (and quantises, for int8) on first use, once per machine."""
+        if self._bulk_space:
+            return
+        with self._onnx_lock:
+            if self._bulk_space:
+                return
+            folder, space = None, "torch"
+            if self.embed_runtime != "torch":
+                try:
+                    folder = self._export_folder()
+                    space = self._int8_space(folder)
+                except OnnxUnavailable as exc:
+                    if self.embed_runtime in ("onnx", "onnx-int8"):
+                        raise SearchUnavailable(f"GOVKG_EMBED_RUNTIME={self.embed_runtime}: {exc}",
+                                                hint="install onnxruntime and onnx, or set GOVKG_EMBED_RUNTIME=torch"
+                                                ) from exc
+                    self.bulk_note, folder = str(exc), None
+            self._bulk_folder, self._bulk_space = folder, space
+
+    def _int8_space(self, folder: Path) -> str:
+        from graph.embeddings import onnx as onnx_encoder
+
+        if self.embed_runtime != "onnx-int8":  # auto is fp32: see graph/embeddings/onnx.py
+            return "torch"
+        check = onnx_encoder.int8_check(folder)
+        if check is None:
+            check = onnx_encoder.quantize(folder, self.embed_threads)
+        if check.get("passed") and (folder / onnx_encoder.INT8_FILE).is_file():
+            return "onnx-int8"
+        raise OnnxUnavailable(f"the int8 model did not pass its check (lowest cosine to fp32 "
+                              f"{check.get('min_cosine')}, {onnx_encoder.INT8_MIN_COSINE} needed)")
+
+    def _bulk_encoder(self) -> Any:
+        """The ONNX encoder for documents (loaded on first use), or None when documents go to torch."""
+        self._resolve_space()
+        if self._bulk_folder is None:
+            return None
+        with self._onnx_lock:
+            if self._bulk is None:
+                from graph.embeddings import onnx as onnx_encoder
+
+                int8 = self._bulk_space == "onnx-int8"
+                found = onnx_encoder.load(self._bulk_folder, self.embed_threads, int8=int8)
+                if found is None and not (self._bulk_folder / "meta.json").is_file():  # damaged: export again
+                    folder = self._export_folder()
+                    if int8 and onnx_encoder.int8_check(folder) is None:
+                        onnx_encoder.quantize(folder, self.embed_threads)
+                    found = onnx_encoder.load(folder, self.embed_threads, int8=int8)
+                if found is None:
+                    raise SearchUnavailable(f"the exported model in {self._bulk_folder} cannot be loaded",
+                                            hint="remove the folder; it is exported again")
+                self._bulk = found
+        return self._bulk
 
     def forget_queries(self) -> None:
         self._queries.clear()
@@ -196,6 +297,18 @@ class SentenceTransformerEmbeddings:
             return None
         from graph.embeddings import onnx as onnx_encoder
 
+        folder = self._export_folder()
+        found = onnx_encoder.load(folder, self.threads)
+        if found is None:  # a damaged export (now removed): export it again
+            found = onnx_encoder.load(self._export_folder(), self.threads)
+        if found is None:
+            raise OnnxUnavailable(f"the exported model in {folder} cannot be loaded")
+        return found
+
+    def _export_folder(self) -> Path:
+        """The folder of this model's checked ONNX export, exported now (with torch) when there is none."""
+        from graph.embeddings import onnx as onnx_encoder
+
         if not onnx_encoder.available():
             raise OnnxUnavailable("onnxruntime is not installed")
         location, local = model_location(self.model_name)
@@ -203,23 +316,21 @@ class SentenceTransformerEmbeddings:
             raise OnnxUnavailable(f"model {self.model_name!r} is not a local folder")
         base = self.onnx_folder or onnx_encoder.default_folder()
         folder = base / f"{model_slug(self.model_name)}-{onnx_encoder.model_fingerprint(Path(location))}"
-        found = onnx_encoder.load(folder, self.threads)
-        if found is None:
-            try:
-                onnx_encoder.export(self._load(), folder)
-            except OSError as exc:
-                raise OnnxUnavailable(f"cannot write the exported model to {folder}: {exc.strerror or exc}") from exc
-            found = onnx_encoder.load(folder, self.threads)
-            if found is None:
-                raise OnnxUnavailable(f"the exported model in {folder} cannot be loaded")
-        return found
+        with self._export_lock:
+            if not onnx_encoder.checked(folder):
+                try:
+                    onnx_encoder.export(self._load(), folder)
+                except OSError as exc:
+                    raise OnnxUnavailable(f"cannot write the exported model to {folder}: "
+                                          f"{exc.strerror or exc}") from exc
+        return folder
 
     def encode_query(self, text: str) -> np.ndarray:
         """One text's vector; the last QUERY_CACHE queries are remembered (the explorer repeats them)."""
         found = self._queries.get(text)
         if found is None:
             fast = self.query_encoder
-            found = np.asarray((fast.encode if fast is not None else self.encode)([text])[0], dtype=np.float32)
+            found = np.asarray((fast.encode if fast is not None else self.encode_torch)([text])[0], dtype=np.float32)
             with self._lock:
                 if len(self._queries) >= QUERY_CACHE:
                     self._queries.pop(next(iter(self._queries)))
@@ -227,17 +338,19 @@ class SentenceTransformerEmbeddings:
         return found
 
 
-_EMBEDDERS: dict[tuple[str, str, str], SentenceTransformerEmbeddings] = {}
+_EMBEDDERS: dict[tuple[str, str, str, str, int], SentenceTransformerEmbeddings] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
 def embedder_for(model: str = DEFAULT_MODEL, threads: int = 1, query_runtime: str = "auto",
-                 onnx_folder: Path | None = None) -> SentenceTransformerEmbeddings:
-    """One loaded model per process, model name and query runtime (loading costs seconds; the explorer reruns
+                 onnx_folder: Path | None = None, embed_runtime: str = "auto",
+                 embed_threads: int | None = None) -> SentenceTransformerEmbeddings:
+    """One loaded model per process, model name and runtimes (loading costs seconds; the explorer reruns
     often), shared by search, the analytics and everything else that embeds text."""
-    key = (model, query_runtime, str(onnx_folder or ""))
+    key = (model, query_runtime, str(onnx_folder or ""), embed_runtime, embed_threads or 0)
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
             _EMBEDDERS[key] = SentenceTransformerEmbeddings(model, threads=threads, query_runtime=query_runtime,
-                                                            onnx_folder=onnx_folder)
+                                                            onnx_folder=onnx_folder, embed_runtime=embed_runtime,
+                                                            embed_threads=embed_threads)
         return _EMBEDDERS[key]

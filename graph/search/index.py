@@ -51,7 +51,10 @@ from graph.search.items import (
 )
 from graph.search.lexical import LexicalIndex
 
-FORMAT = 5
+FORMAT = 7
+# kinds embedded whole only: a figure is one short fact (its label and what it measures), found as well by its whole
+# text as by its parts, and 1,120 GMPP cost figures would otherwise add over 2,000 vectors to embed
+ONE_POINT_KINDS = ("figure",)
 SIBLINGS = 1  # the nearest items of the same source document that each item is linked to …
 SIBLING_SIMILARITY = 0.5  # … when their whole texts are at least this similar (cosine)
 NOT_DOCUMENTS = ("dataset",)  # source kinds whose items are separate records, not parts of one document
@@ -71,8 +74,11 @@ def item_units(item: Item, context: str = "") -> list[tuple[str, str]]:
     ``context`` line when it has one, then each of its points when it has more than one, so that an item is
     found by any one of them. Its points are its title, when the title is its own (a lesson's; a finding's
     title is the start of its text), and each sentence of its text: "Build in interoperability from the start"
-    and "Interoperability must be designed in from the beginning, not added later" are each a way to say it."""
+    and "Interoperability must be designed in from the beginning, not added later" are each a way to say it.
+    Kinds in ONE_POINT_KINDS (figures) have their whole text only."""
     units = [(f"{item.document()} {context}".strip(), "")]
+    if item.kind in ONE_POINT_KINDS:
+        return units
     points = sentences(item.text)
     if item.title and item.text.strip() and item.kind not in TITLE_FROM_TEXT:
         points = [" ".join(item.title.split()), *points]
@@ -131,6 +137,11 @@ def item_links(items: list[Item]) -> np.ndarray:
     return np.array(sorted(set(both)), dtype=np.int64).reshape(-1, 2)
 
 
+def from_document(item: Item, ctx: Context) -> bool:
+    """Whether the item comes from a source document (a report, a review…) rather than a dataset's records."""
+    return any((ent := ctx.entities.get(s)) is None or ent.source_kind not in NOT_DOCUMENTS for s in item.sources)
+
+
 def theme_text(ctx: Context, iri: str) -> str:
     return ctx.entities[iri].label
 
@@ -148,6 +159,10 @@ class SearchIndex:
     theme_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     built: dict[str, Any] = field(default_factory=dict)  # what the build did (counts, seconds)
     sibling_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    # each item's whole text, one vector per item: its text alone (without the context line) when it comes from a
+    # document (to find siblings and for the analytics), else its whole-text unit; rows of ``items``
+    documents: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    space: str = "torch"  # whose vectors (graph.embeddings: torch or onnx-int8)
 
     def __post_init__(self) -> None:
         self.by_iri = {item.iri: n for n, item in enumerate(self.items)}
@@ -163,7 +178,7 @@ class SearchIndex:
         tmp = root / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
         meta = {"format": FORMAT, "model": self.model, "fingerprint": self.fingerprint, "items": len(self.items),
-                "units": len(self.units), "themes": self.themes, "built": self.built}
+                "units": len(self.units), "themes": self.themes, "built": self.built, "space": self.space}
         (tmp / "items.json").write_text(json.dumps([i.as_json() for i in self.items], ensure_ascii=False),
                                         encoding="utf-8")
         (tmp / "context.json").write_text(json.dumps(self.context.as_json(), ensure_ascii=False), encoding="utf-8")
@@ -171,6 +186,7 @@ class SearchIndex:
                                         encoding="utf-8")
         np.save(tmp / "theme_vectors.npy", self.theme_vectors)
         np.save(tmp / "siblings.npy", self.siblings.pairs)
+        np.save(tmp / "documents.npy", self.documents)
         self.dense.save(tmp)
         self.lexical.save(tmp / "bm25")
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")  # written last
@@ -202,10 +218,11 @@ class SearchIndex:
             lexical = LexicalIndex.load(folder / "bm25")
             theme_vectors = np.load(folder / "theme_vectors.npy")
             siblings = np.load(folder / "siblings.npy")
+            documents = np.load(folder / "documents.npy")
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return cls(items, context, units, dense, lexical, meta["model"], meta["fingerprint"], meta["themes"],
-                   theme_vectors, meta.get("built", {}), siblings)
+                   theme_vectors, meta.get("built", {}), siblings, documents, meta.get("space", "torch"))
 
 
 def _stale(folder: Path) -> bool:
@@ -215,10 +232,11 @@ def _stale(folder: Path) -> bool:
         return False
 
 
-def fingerprint(store: Backend, model: str) -> str:
-    """Changes exactly when the store's content, the model, the index format or how siblings are found changes."""
+def fingerprint(store: Backend, model: str, space: str = "torch") -> str:
+    """Changes exactly when the store's content, the model (or whose vectors: ``space``), the index format or
+    how siblings are found changes."""
     sources = sorted((s.key, s.content_hash, s.generation) for s in store.sources().values())
-    data = json.dumps({"format": FORMAT, "model": model, "sources": sources,
+    data = json.dumps({"format": FORMAT, "model": model, "space": space, "sources": sources,
                        "siblings": [SIBLINGS, SIBLING_SIMILARITY, list(NOT_DOCUMENTS)]})
     return hashlib.sha256(data.encode()).hexdigest()
 
@@ -243,8 +261,10 @@ def build_index(store: Backend, embedder: SentenceTransformerEmbeddings, cache: 
             units.append(Unit(n, shown))
             embed.append(text)
     themes = sorted(i for i, e in context.entities.items() if e.kind == "theme")
-    # the whole texts alone (without their context line) measure how alike two items' texts are
-    plain = [n for n, item in enumerate(items) if embed[first[n]] != item.document()]
+    # the whole texts alone (without their context line) measure how alike two items' texts are: needed for the
+    # items of documents (siblings; the analytics' lessons, recommendations and targets), not a dataset's records
+    plain = [n for n, item in enumerate(items)
+             if embed[first[n]] != item.document() and from_document(item, context)]
     texts = embed + [theme_text(context, t) for t in themes] + [items[n].document() for n in plain]
     vectors, embedded = embed_cached(texts, embedder, cache, progress=lambda m: say(f"search: {m}"))
     unit_vectors, theme_vectors = vectors[: len(embed)], vectors[len(embed):len(embed) + len(themes)]
@@ -256,7 +276,10 @@ def build_index(store: Backend, embedder: SentenceTransformerEmbeddings, cache: 
                        exact_limit=exact_limit, links=item_links(items))
     lexical = LexicalIndex.build([i.document() for i in items])
     siblings = sibling_pairs(items, context, documents) if len(items) else np.zeros((0, 2), np.int64)
+    space = embedder.vector_space
     built = {"items": len(items), "units": len(units), "embedded": embedded, "siblings": len(siblings) // 2,
-             "seconds": round(time.perf_counter() - started, 2), "ann": dense.ann is not None}
+             "seconds": round(time.perf_counter() - started, 2), "ann": dense.ann is not None,
+             "runtime": embedder.bulk_runtime if embedded else "cache"}
     return SearchIndex(items, context, units, dense, lexical, embedder.model_name,
-                       fingerprint(store, embedder.model_name), themes, theme_vectors, built, siblings)
+                       fingerprint(store, embedder.model_name, space), themes, theme_vectors, built, siblings,
+                       np.ascontiguousarray(documents), space)

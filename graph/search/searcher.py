@@ -42,7 +42,8 @@ def settings_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
     """The embedder the settings ask for: model, threads, query runtime, and where the ONNX export is kept
     (``onnx/`` in the ``search_cache`` folder when one is set, else the user's cache)."""
     onnx = Path(settings.search_cache).expanduser() / "onnx" if settings.search_cache else None
-    return embedder_for(settings.model, settings.search_threads, settings.query_runtime, onnx)
+    return embedder_for(settings.model, settings.search_threads, settings.query_runtime, onnx,
+                        embed_runtime=settings.embed_runtime, embed_threads=settings.embed_threads)
 
 
 def search_folder(settings: Settings, store: Backend | None) -> Path | None:
@@ -138,16 +139,18 @@ class Searcher:
         return cls(None, settings, index=index, embedder=embedder)
 
     # ---------------------------------------------------------------- the index
-    def _cache(self) -> EmbeddingCache | None:
+    def cache(self) -> EmbeddingCache | None:
+        """The embedding cache of this searcher's vector space (None: the index lives in memory only)."""
+        space = self.embedder.vector_space
         if self.settings.search_cache:
-            return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model)
-        return EmbeddingCache(self.folder / "embeddings", self.settings.model) if self.folder else None
+            return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model, space)
+        return EmbeddingCache(self.folder / "embeddings", self.settings.model, space) if self.folder else None
 
     def refresh(self, progress: Progress | None = None, *, force: bool = False) -> dict[str, Any]:
         """Bring the index in step with the store (a no-op when it already is); what was done."""
         if self.store is None:
             return {"status": "in memory"}
-        wanted = fingerprint(self.store, self.settings.model)
+        wanted = fingerprint(self.store, self.settings.model, self.embedder.vector_space)
         with self._lock:
             if not force and self._index is not None and self._index.fingerprint == wanted:
                 return {"status": "unchanged", "items": len(self._index)}
@@ -156,7 +159,7 @@ class Searcher:
                 if loaded is not None and loaded.fingerprint == wanted and loaded.model == self.settings.model:
                     self._set(loaded)
                     return {"status": "unchanged", "items": len(loaded)}
-            cache = self._cache()
+            cache = self.cache()
             try:
                 index = build_index(self.store, self.embedder, cache,
                                     exact_limit=self.settings.search_exact_limit, progress=progress)
@@ -193,7 +196,8 @@ class Searcher:
         sources = self.store.sources()  # the same object until the store's catalog changes
         if sources is not self._checked_sources:
             self._checked_sources = sources
-            self._stale_now = self._index.fingerprint != fingerprint(self.store, self.settings.model)
+            self._stale_now = self._index.fingerprint != fingerprint(self.store, self.settings.model,
+                                                                     self._index.space)
         return self._stale_now
 
     @property

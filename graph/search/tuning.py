@@ -97,7 +97,7 @@ def grid(space: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
 def tune(search: searcher.Searcher, queries: list[EvalQuery], say: Any = print) -> dict[str, Any]:
     """The chosen values of STAGE_1 and STAGE_2, from ``queries`` (the tune part) only."""
     live = search.index
-    documents, _ = embed_cached([i.document() for i in live.items], search.embedder, search._cache())
+    documents, _ = embed_cached([i.document() for i in live.items], search.embedder, search.cache())
     chosen: dict[str, Any] = {}
     for stage, (space, mode) in enumerate(((STAGE_1, "dense"), (STAGE_2, "hybrid")), start=1):
         points = grid(space)
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         in_code = {name: getattr(MODULES[name.split(".")[0]], name.split(".")[1]) for name in chosen}
         print("chosen:", chosen)
         print("in the code:", in_code, "(the same)" if in_code == chosen else "(DIFFERENT)")
-        documents, _ = embed_cached([i.document() for i in search.index.items], search.embedder, search._cache())
+        documents, _ = embed_cached([i.document() for i in search.index.items], search.embedder, search.cache())
         with setting(chosen, search, documents):
             for s in evaluate(search, queries):
                 parts = s.parts()

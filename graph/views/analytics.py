@@ -9,21 +9,40 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from graph.analytics import (
-    GovernanceData,
-    analyse_network,
-    body_network,
-    lesson_coverage,
-    orphans,
-    recurring_lessons,
-    write_network,
-)
+from graph.analytics import GovernanceData, lesson_coverage, orphans, recurring_lessons
+from graph.analytics.narrow import LessonFilter
+from graph.analytics.network import analyse_network, body_network, write_network
+
+RECURRING_SHOWN = 40  # groups listed (ranked); the page says how many there are
 
 
-def coverage_rows(data: GovernanceData, threshold: float, model: str) -> dict[str, Any]:
-    report = lesson_coverage(data, threshold=threshold, model=model)
+def lesson_filter_choices(data: GovernanceData) -> dict[str, dict[str, str]]:
+    """What the lessons can be narrowed to (key → label): the programmes they were learned from, the sources
+    they cite and the bodies that raised them, each by how many lessons it has."""
+    tallies: dict[str, dict[str, int]] = {"programme": {}, "source": {}, "body": {}}
+    for x in data.lessons:
+        for facet, keys in (("programme", [x.learned_from] if x.learned_from else []), ("source", list(x.sources)),
+                            ("body", [x.raised_by] if x.raised_by else [])):
+            for k in keys:
+                tallies[facet][k] = tallies[facet].get(k, 0) + 1
+    out: dict[str, dict[str, str]] = {}
+    for facet, tally in tallies.items():
+        ordered = sorted(tally, key=lambda k: (-tally[k], k))
+        if facet == "source":
+            out[facet] = {k: f"{data.sources[k].title or k if k in data.sources else k} ({tally[k]})"
+                          for k in ordered}
+        else:
+            out[facet] = {data.key(k): f"{data.label(k)} ({tally[k]})" for k in ordered}
+    return out
+
+
+def coverage_rows(data: GovernanceData, threshold: float, model: str, *, vectors: Any = None,
+                  embedder: Any = None, narrow: LessonFilter | None = None) -> dict[str, Any]:
+    report = lesson_coverage(data, threshold=threshold, model=model, vectors=vectors, embedder=embedder,
+                             narrow=narrow)
     lessons = [{
-        "date": str(c.date or ""), "raised by": c.raised_by, "lesson": c.title, "status": c.status,
+        "date": str(c.date or ""), "raised by": c.raised_by, "programme": c.programme_label, "lesson": c.title,
+        "status": c.status,
         "addressed by": "; ".join(f"{m.kind} {m.key} ({m.by}{f' {m.score:.2f}' if m.score else ''})"
                                   for m in c.matches[:3]),
         "fact": f"lesson/{c.lesson}",
@@ -40,13 +59,18 @@ def coverage_rows(data: GovernanceData, threshold: float, model: str) -> dict[st
             "commitments": commitments}
 
 
-def recurring_rows(data: GovernanceData, threshold: float, model: str) -> list[dict[str, Any]]:
-    report = recurring_lessons(data, threshold=threshold, model=model)
-    return [{
-        "first": str(g.first or ""), "last": str(g.last or ""), "times raised": len(g.lessons),
-        "similarity": round(g.similarity, 2), "themes": ", ".join(g.themes),
+def recurring_rows(data: GovernanceData, threshold: float, model: str, *, vectors: Any = None,
+                   embedder: Any = None, narrow: LessonFilter | None = None,
+                   limit: int = RECURRING_SHOWN) -> dict[str, Any]:
+    """The best-ranked groups of recurring lessons (``limit``), filed under their themes, and how many there are."""
+    report = recurring_lessons(data, threshold=threshold, model=model, vectors=vectors, embedder=embedder,
+                               narrow=narrow, limit=limit)
+    rows = [{
+        "theme": g.theme, "first": str(g.first or ""), "last": str(g.last or ""), "occasions": g.occasions,
+        "times raised": len(g.lessons), "similarity": round(g.similarity, 2), "themes": ", ".join(g.themes),
         "raised": "; ".join(f"{x.date or 'undated'} {x.raised_by}: {x.title}" for x in g.lessons),
     } for g in report.groups]
+    return {"groups": rows, "total": report.total, "lessons": report.lessons}
 
 
 def orphan_rows(data: GovernanceData) -> list[dict[str, Any]]:

@@ -85,8 +85,8 @@ def hit_rows(hits: list[Any]) -> list[dict[str, Any]]:
 
 
 def filter_choices(store: Backend) -> dict[str, dict[str, str]]:
-    """Values the search filters take (key → label): themes, programmes and the bodies that raised or received
-    lessons, findings and recommendations."""
+    """Values the search filters take (key → label): themes, programmes, the bodies that raised or received
+    lessons, findings and recommendations, and the sources they come from (documents and datasets)."""
     themes = {r["k"]: r["l"] for r in store.select(
         "SELECT ?k ?l WHERE { ?t a gk:Theme ; gk:key ?k ; skos:prefLabel ?l } ORDER BY ?l")}
     programmes = {r["k"]: r["l"] for r in store.select("""
@@ -96,12 +96,16 @@ def filter_choices(store: Backend) -> dict[str, dict[str, str]]:
     bodies = {r["k"]: r["l"] for r in store.select("""
         SELECT DISTINCT ?k ?l WHERE { ?x gk:raisedBy|gk:madeBy|gk:addressedTo|gk:setBy ?b .
           ?b a gk:Body ; gk:key ?k ; rdfs:label ?l } ORDER BY ?l""")}
-    return {"theme": themes, "programme": programmes, "body": bodies}
+    sources = {r["k"]: r["l"] for r in store.select("""
+        SELECT ?k (SAMPLE(?t) AS ?l) WHERE { ?x a ?c ; prov:wasDerivedFrom ?s . ?s gk:key ?k ; dcterms:title ?t
+          VALUES ?c { gk:Lesson gk:Finding gk:Recommendation gk:Target } } GROUP BY ?k ORDER BY ?l""")}
+    return {"theme": themes, "programme": programmes, "body": bodies, "source": sources}
 
 
-def theme_counts(store: Backend, highlight: set[str] | None = None) -> list[dict[str, Any]]:
+def theme_counts(store: Backend, highlight: set[str] | None = None, *, top: int = 30) -> list[dict[str, Any]]:
     """Lessons per theme (a lesson counts once for each of its themes), with the broader theme, and whether
-    the theme is among ``highlight`` (theme labels, e.g. those of the current search hits)."""
+    the theme is among ``highlight`` (theme labels, e.g. those of the current search hits): the ``top`` themes
+    with most lessons, and every highlighted one."""
     rows = store.select("""
         SELECT ?t ?label ?broader (COUNT(DISTINCT ?lesson) AS ?n) WHERE {
           ?t a gk:Theme ; skos:prefLabel ?label .
@@ -109,5 +113,7 @@ def theme_counts(store: Backend, highlight: set[str] | None = None) -> list[dict
           OPTIONAL { ?t skos:broader ?b . ?b skos:prefLabel ?broader }
         } GROUP BY ?t ?label ?broader ORDER BY DESC(?n) ?label""")
     marked = highlight or set()
+    counted = [r for r in rows if r["n"]]
+    kept = {id(r) for r in counted[:top]} | {id(r) for r in counted if r["label"] in marked}
     return [{"theme": r["label"], "broader theme": r["broader"] or r["label"], "lessons": r["n"],
-             "in results": r["label"] in marked, "ref": ref_of(r["t"])} for r in rows if r["n"]]
+             "in results": r["label"] in marked, "ref": ref_of(r["t"])} for r in counted if id(r) in kept]

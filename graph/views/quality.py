@@ -11,6 +11,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graph.backends import Backend
@@ -24,7 +25,7 @@ _CATEGORY_OF = (
      "unparsed row"),
 )
 # list-valued members of a report that are information, not problems (the others are problems)
-_INFORMATION = {"metadata_from", "aliases", "same_content_as", "matches", "records"}
+_INFORMATION = {"metadata_from", "aliases", "same_content_as", "matches", "records", "shacl"}
 
 
 class ShaclResult(Protocol):
@@ -53,6 +54,36 @@ def focus_sources(store: Backend, focuses: set[str]) -> dict[str, str]:
                               " LIMIT 100000"):
             out.setdefault(r["f"], by_graph.get(r["g"], short(r["g"])))
     return out
+
+
+@dataclass(frozen=True)
+class RecordedResult:
+    """A SHACL result as the ingest recorded it in a source's report."""
+
+    focus: str
+    path: str
+    message: str
+    shape: str
+    severity: str
+    value: str = ""
+
+
+def recorded_shacl(store: Backend) -> tuple[list[RecordedResult], dict[str, str]]:
+    """The SHACL warnings and notes found when each source was ingested (violations stop an ingest), with the
+    source of each focus node: the whole store's report without validating it again."""
+    results: list[RecordedResult] = []
+    sources: dict[str, str] = {}
+    for key, record in store.sources().items():
+        try:
+            report = json.loads(record.report) if record.report else {}
+        except ValueError:
+            continue
+        for entry in report.get("shacl", []) if isinstance(report, dict) else []:
+            if isinstance(entry, dict):
+                results.append(RecordedResult(**{k: str(entry.get(k, "")) for k in (
+                    "focus", "path", "message", "shape", "severity", "value")}))
+                sources[str(entry.get("focus", ""))] = key
+    return results, sources
 
 
 def shacl_rows(results: Sequence[ShaclResult], sources: dict[str, str]) -> list[dict[str, Any]]:

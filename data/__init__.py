@@ -8,6 +8,8 @@
                     (``labelled/held-out``); exercises, not sources
 ``datasets/``       a snapshot of the four public datasets (GOV.UK organisations, NHS ODS trusts, GMPP, NASA
                     lessons) with ``manifest.yaml``: where each came from, when, its licence and sha256 per file
+``vectors/``        the search index's vectors of the bundled data's texts, so the default ingest need not embed
+                    them (graph/embeddings/seed.py)
 =================== ==========================================================================================
 
 This package holds no code beyond the paths to those folders, so that they ship with an install and are found
@@ -24,3 +26,4 @@ SEARCH_EVAL = EVALUATION_DIR / "search.yaml"
 LABELLED_DOCUMENTS_DIR = HERE / "documents" / "labelled"
 DATASETS_DIR = HERE / "datasets"
 DATASETS_MANIFEST = DATASETS_DIR / "manifest.yaml"
+VECTORS_DIR = HERE / "vectors"

@@ -49,6 +49,15 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _yes_no(value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -137,6 +146,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the default), `torch`, or `auto` (fp32 ONNX when onnxruntime is installed, else torch)."),
     Setting("embed_threads", "GOVKG_EMBED_THREADS", lambda: os.cpu_count() or 1, _positive_int,
             "Threads for embedding texts in bulk (the search index at ingest); default: every core."),
+    Setting("vector_seed", "GOVKG_VECTOR_SEED", lambda: True, _yes_no,
+            "Take the vectors of the bundled data's texts from the package (data/vectors/) instead of embedding "
+            "them, when the installed model's files are the ones that made them; `false` embeds everything."),
     Setting("coverage_threshold", "GOVKG_COVERAGE_THRESHOLD", lambda: 0.6, _unit_float,
             "Cosine similarity above which a recommendation, target or programme counts as addressing a lesson."),
     Setting("recurring_threshold", "GOVKG_RECURRING_THRESHOLD", lambda: 0.5, _unit_float,
@@ -185,6 +197,7 @@ class Settings:
     query_runtime: str
     embed_runtime: str
     embed_threads: int
+    vector_seed: bool
     coverage_threshold: float
     recurring_threshold: float
     neo4j_uri: str

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.embeddings import seed
 from graph.embeddings.model import Progress, SentenceTransformerEmbeddings, model_slug, text_hash
 
 
@@ -18,11 +19,12 @@ class EmbeddingCache:
     changed texts.
     """
 
-    def __init__(self, folder: Path, model: str, space: str = "torch") -> None:
+    def __init__(self, folder: Path, model: str, space: str = "torch", *, seeded: bool = True) -> None:
         # vectors of the torch model (and its fp32 ONNX export) and of the int8 model are kept apart
         self.folder = Path(folder) / (model_slug(model) + ("" if space == "torch" else f"-{space}"))
         self.model = model
         self.space = space
+        self.seeded = seeded  # texts it lacks are first looked up in the vectors shipped with the package
         self._db: sqlite3.Connection | None = None
         self._read_only = False
 
@@ -99,6 +101,14 @@ def embed_cached(texts: Sequence[str], embedder: SentenceTransformerEmbeddings, 
         raise ValueError(f"a cache of {cache.space} vectors for an embedder of {embedder.vector_space} vectors")
     hashes = [text_hash(t) for t in texts]
     known = cache.lookup(hashes) if cache is not None else {}
+    unknown = [h for h in dict.fromkeys(hashes) if h not in known]
+    use_seed = cache is not None and cache.seeded and bool(unknown)
+    shipped = seed.lookup(embedder.model_name, embedder.vector_space, unknown) if use_seed else {}
+    if shipped:  # the bundled data's vectors, shipped with the package (graph/embeddings/seed.py)
+        if cache is not None:
+            found = list(shipped)
+            cache.store(found, np.stack([shipped[h] for h in found]))
+        known.update(shipped)
     missing: dict[str, str] = {}
     for h, t in zip(hashes, texts, strict=True):
         if h not in known and h not in missing:

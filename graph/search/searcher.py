@@ -143,8 +143,10 @@ class Searcher:
         """The embedding cache of this searcher's vector space (None: the index lives in memory only)."""
         space = self.embedder.vector_space
         if self.settings.search_cache:
-            return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model, space)
-        return EmbeddingCache(self.folder / "embeddings", self.settings.model, space) if self.folder else None
+            return EmbeddingCache(Path(self.settings.search_cache).expanduser(), self.settings.model, space,
+                                  seeded=self.settings.vector_seed)
+        return EmbeddingCache(self.folder / "embeddings", self.settings.model, space,
+                              seeded=self.settings.vector_seed) if self.folder else None
 
     def refresh(self, progress: Progress | None = None, *, force: bool = False) -> dict[str, Any]:
         """Bring the index in step with the store (a no-op when it already is); what was done."""

@@ -11,10 +11,10 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graph.backends import Backend
+from graph.validation import Violation
 from graph.views.refs import ref_of, short
 
 CATEGORIES = ("dangling reference", "ambiguous match", "unparsed row", "other problem")
@@ -56,22 +56,11 @@ def focus_sources(store: Backend, focuses: set[str]) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class RecordedResult:
-    """A SHACL result as the ingest recorded it in a source's report."""
-
-    focus: str
-    path: str
-    message: str
-    shape: str
-    severity: str
-    value: str = ""
-
-
-def recorded_shacl(store: Backend) -> tuple[list[RecordedResult], dict[str, str]]:
-    """The SHACL warnings and notes found when each source was ingested (violations stop an ingest), with the
+def recorded_shacl(store: Backend) -> tuple[list[Violation], dict[str, str]]:
+    """The SHACL warnings and notes found when each source was ingested (violations stop an ingest), as the
+    validator's own results, with the
     source of each focus node: the whole store's report without validating it again."""
-    results: list[RecordedResult] = []
+    results: list[Violation] = []
     sources: dict[str, str] = {}
     for key, record in store.sources().items():
         try:
@@ -80,7 +69,7 @@ def recorded_shacl(store: Backend) -> tuple[list[RecordedResult], dict[str, str]
             continue
         for entry in report.get("shacl", []) if isinstance(report, dict) else []:
             if isinstance(entry, dict):
-                results.append(RecordedResult(**{k: str(entry.get(k, "")) for k in (
+                results.append(Violation(**{k: str(entry.get(k, "")) for k in (
                     "focus", "path", "message", "shape", "severity", "value")}))
                 sources[str(entry.get("focus", ""))] = key
     return results, sources

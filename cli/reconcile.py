@@ -33,7 +33,8 @@ def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handl
 
 def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ingest
-    from ingest.reconcile import reconcile, render
+    from ingest.reconcile import reconcile
+    from ingest.reconcile_report import render
 
     with open_backend(settings, read_only=args.dry_run) as store:
         result = reconcile(store)

@@ -33,7 +33,6 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -146,11 +145,11 @@ class Reconciliation:
         add(doc, "gk:publisherName", "GovKG (govkg reconcile)")
         add(doc, "gk:sourceKind", "other")
         add(doc, "gk:reliability", "secondary")
-        summary = _summary(_count(self.matches))
+        matched = summary(_count(self.matches))
         members = (f"; {len(self.memberships)} org:memberOf links to the collective “{self.collective['label']}” "
-                   f"({_summary(_count(self.memberships))}), {len(self.not_members)} trusts outside it"
+                   f"({summary(_count(self.memberships))}), {len(self.not_members)} trusts outside it"
                    if self.collective else "")
-        add(doc, "dcterms:description", f"{len(self.matches)} links ({summary}){members}; {len(self.ambiguous)} "
+        add(doc, "dcterms:description", f"{len(self.matches)} links ({matched}){members}; {len(self.ambiguous)} "
                                         "ambiguous candidates left unlinked. `govkg reconcile --report` lists them.")
         for m in [*self.matches, *self.memberships]:
             pred = URIRef({"owl:sameAs": OWL + "sameAs", "org:memberOf": ORG + "memberOf"}.get(
@@ -180,7 +179,7 @@ def _count(links: list[Match]) -> dict[str, int]:
     return dict(sorted(by_reason.items()))
 
 
-def _summary(by_reason: dict[str, int]) -> str:
+def summary(by_reason: dict[str, int]) -> str:
     return ", ".join(f"{n} by {r}" for r, n in by_reason.items()) or "none"
 
 
@@ -531,7 +530,7 @@ def _members(result: Reconciliation, collective: Collective, bodies: dict[str, R
             reason, detail = own[rec.iri][1:]
         else:
             reason = own[first.iri][1] if against else "same-as-member"
-            detail = f"same body (owl:sameAs) as {_who(first.brief())}: {own[first.iri][2]}"
+            detail = f"same body (owl:sameAs) as {who(first.brief())}: {own[first.iri][2]}"
         if against:
             result.not_members.append(NotMember(rec.brief(), reason, detail))
         else:
@@ -544,78 +543,8 @@ def _closed(rec: Record) -> str:
     return f"; closed {rec.end}, a member until then" if rec.end else ""
 
 
-def render(result: Reconciliation, *, full: bool) -> Iterable[str]:
-    """Lines for the command line: a summary, and with ``full`` every match and ambiguity."""
-    data = result.as_dict()
-    reasons = ", ".join(f"{n} by {r}" for r, n in data["by_reason"].items()) or "none"
-    yield f"{sum(result.records.values()):,} records from {len(result.records)} sources; " \
-          f"{len(result.matches)} links ({reasons}); {len(result.ambiguous)} ambiguous"
-    if result.collective:
-        yield f"{len(result.memberships)} members of {_who(result.collective)} by org:memberOf " \
-              f"({_summary(data['membership_by_reason'])}); {len(result.not_members)} trusts not members"
-    else:
-        yield f"no membership links: the collective body id:body/{NHS_TRUSTS.key} is not in the store"
-    if any(result.portfolio.values()):
-        yield "GMPP: " + "; ".join(f"{len(v)} {_PORTFOLIO_SHORT[k]}" for k, v in result.portfolio.items())
-    if not full:
-        return
-    yield ""
-    yield f"Matches ({len(result.matches)}):"
-    for m in sorted(result.matches, key=lambda m: (m.reason, m.target["label"], m.subject["label"])):
-        yield f"  {m.link}  {_who(m.subject)}"
-        yield f"        ↔  {_who(m.target)}"
-        yield f"        because: {m.reason}: {m.detail}"
-    yield ""
-    yield f"Ambiguous, not linked ({len(result.ambiguous)}):"
-    for a in result.ambiguous:
-        yield f"  {_who(a.subject)}: {a.reason}: {a.detail}"
-        for c in a.candidates:
-            yield f"        ?  {_who(c)}"
-    if result.collective:
-        yield ""
-        yield f"Members of {_who(result.collective)} ({len(result.memberships)}):"
-        for m in result.memberships:
-            yield f"  org:memberOf  {_who(m.subject)}"
-            yield f"        because: {m.reason}: {m.detail}"
-        yield ""
-        yield f"Not members ({len(result.not_members)}):"
-        for n in result.not_members:
-            yield f"  {_who(n.subject)}"
-            yield f"        because: {n.reason}: {n.detail}"
-    yield from _render_portfolio(result.portfolio)
-    if result.unmatched:
-        yield ""
-        yield f"Identifiers not in the register ({len(result.unmatched)}):"
-        for u in result.unmatched:
-            which = "govuk-slug" if "govuk-slug" in u else "ods-code"
-            yield f"  {_who(u)}: {which} {u[which]}"
-
-
-_PORTFOLIO_SHORT = {"matched_by_name": "rows matched across years by name", "ambiguous_names": "ambiguous names",
-                    "sro_people_merged": "SROs merged across departments",
-                    "sro_same_name_not_merged": "SRO names shared across departments, not merged"}
-
-
-def _render_portfolio(found: dict[str, list[Any]]) -> Iterable[str]:
-    for name, entries in found.items():
-        if not entries:
-            continue
-        yield ""
-        yield f"{PORTFOLIO[name]} ({len(entries)}):"
-        for e in entries:
-            if name == "sro_same_name_not_merged":
-                yield f"  {e['name']}: " + "; ".join(f"{p['person']} ({', '.join(p['departments'])}: "
-                                                      f"{', '.join(p['projects'])})" for p in e["people"])
-            elif name == "sro_people_merged":
-                yield f"  {e['name']} ({e['person']}, {', '.join(e['departments'])})"
-            else:
-                yield f"  {e['year']} {e['name']!r} ({e['department']}) at {e['at']}"
-                for c in e.get("candidates", []):
-                    yield f"        ?  {c['project']} ({', '.join(c['years'])})"
-            yield f"        because: {e['reason']}"
-
-
-def _who(rec: dict[str, str]) -> str:
+def who(rec: dict[str, str]) -> str:
+    """A record as the report names it: its short IRI, label and source."""
     return f"{shorten(rec['iri'])} “{rec['label']}” [{rec['source']}]"
 
 
@@ -656,4 +585,4 @@ def document_links(store: Backend) -> list[Match]:
     return out
 
 
-__all__ = ["NHS_TRUSTS", "Collective", "Reconciliation", "document_links", "reconcile", "render", "trust_name"]
+__all__ = ["NHS_TRUSTS", "Collective", "Reconciliation", "document_links", "reconcile", "summary", "trust_name", "who"]

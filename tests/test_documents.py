@@ -484,7 +484,8 @@ def test_the_press_release_quotes_the_head_of_the_nao(seed_store: Store) -> None
 
 
 def test_reconciliation_links_seed_records_to_their_curated_twins(seeds: Path, tmp_path: Path) -> None:
-    from ingest.reconcile import reconcile, render
+    from ingest.reconcile import reconcile
+    from ingest.reconcile_report import render
 
     with Store.open(copy_store(seeds, tmp_path / "store")) as store:
         result = reconcile(store)

@@ -197,7 +197,8 @@ def test_console_stops_a_runaway_query_at_its_timeout(apps: Apps) -> None:
     assert time.perf_counter() - started < 15
     at = apps.remote("sparql", query="ASK { ?s ?p ?o }", run="1")  # the server answers the next query at once
     assert frame(at).iloc[0]["answer"] == "yes"
-    assert float(re.search(r"in \*\*([\d.]+) ms", texts(at)).group(1)) < 2000  # type: ignore[union-attr]
+    # not still busy with the stopped query, which would run for minutes: a bound on behaviour, not on speed
+    assert float(re.search(r"in \*\*([\d.]+) ms", texts(at)).group(1)) < 10_000  # type: ignore[union-attr]
 
 
 def test_console_reports_a_bad_query_clearly(apps: Apps) -> None:

@@ -108,7 +108,7 @@ def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
     query = _read_query(args.query)
     with _open(settings) as store:
         result = store.query(query, limit=args.limit or settings.result_limit)
-    _out(render(result, args.format))
+    _out(render(result, args.format, wide=args.wide))
     if result.truncated and args.format != "table":
         sys.stderr.write(f"note: result truncated at {result.limit} rows (use --limit)\n")
     return 0
@@ -125,15 +125,17 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"{q.name:<28} {q.title}" + (f"  [{params}]" if params else ""))
         return 0
     canned = get_query(args.name)
-    text = canned.bind(parse_params(args.param or []))
+    given = parse_params(args.param or [])
+    text = canned.bind(given)
     if args.show:
         _out(text)
         return 0
     with _open(settings) as store:
+        canned.check(store, given)  # a key that is not in the graph is an error naming the nearest ones
         result = store.query(text, limit=args.limit or settings.result_limit)
     if args.format == "table":
         _out(f"# {canned.title}")
-    _out(render(result, args.format))
+    _out(render(result, args.format, wide=args.wide))
     return 0
 
 
@@ -239,7 +241,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as store:
         sources = list(store.sources().values())
     if args.json:
-        _json([s.__dict__ for s in sources])
+        _json([s.as_dict() for s in sources])
         return 0
     if not sources:
         _out("The store is empty: run `govkg ingest`.")
@@ -301,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "tsv", "json", "ttl", "nt", "jsonld"], default="table")
     p.add_argument("--limit", type=int, help="most rows to return")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
 
     p = sub.add_parser("query", help="run a canned query (no name: list them)")
     p.add_argument("name", nargs="?")
@@ -309,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("--list", action="store_true", help="list the canned queries")
     p.add_argument("--show", action="store_true", help="print the bound query instead of running it")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
 
     for name, text in (("stats", "counts of triples, sources and classes"),
                        ("validate", "SHACL-validate the whole store"),

@@ -65,6 +65,8 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
     p.add_argument("--limit", type=int, help="most rows to return")
     p.add_argument("--show", action="store_true", help="print the query and its parameters instead of running it")
     p.add_argument("--write", action="store_true", help="allow the query to write (default: read-only)")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
     _connection_options(p)
     command("cypher")(cmd_cypher)
 
@@ -240,7 +242,7 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
                             timeout=settings.query_timeout)
     if args.format == "table" and title:
         _out(f"# {title}")
-    _out(render_cypher(result, args.format))
+    _out(render_cypher(result, args.format, wide=args.wide))
     if result.truncated and args.format != "table":
         sys.stderr.write(f"note: result truncated at {result.limit} rows (use --limit)\n")
     return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -142,7 +142,7 @@ def handle(job: Job, state: WorkerState) -> Reply:
         if isinstance(job, UpdateJob):
             return run_update(job, state)
         if isinstance(job, SourcesJob):
-            return json_reply({"sources": [asdict(s) for s in state.store.sources().values()]})
+            return json_reply({"sources": [s.as_dict() for s in state.store.sources().values()]})
         if isinstance(job, PingJob):
             return json_reply({"ok": True})
     except GovKGError as exc:

@@ -6,7 +6,7 @@ The OpenAPI document (graph/endpoint/openapi.py) is generated from them and from
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,7 +52,7 @@ class Source(_Open):
     origin: str
     ingester: str
     title: str | None = None
-    report: str | None = None
+    report: dict[str, Any] | None = Field(None, description="what the ingest found (counts, problems), as JSON")
     name: str | None = Field(None, description="the IRI the source is published under, when it has one")
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from graph.namespaces import shorten
 from graph.neo4j.connection import Neo4jConnection
 from graph.queries import CannedQuery, canned_queries, get_query
+from graph.results import table_lines
 from ontology import QUERIES_DIR
 
 
@@ -103,7 +104,7 @@ def _cell(value: Any, short: bool = False) -> str:
     return str(value)
 
 
-def render_cypher(result: CypherResult, fmt: str = "table", max_width: int = 60) -> str:
+def render_cypher(result: CypherResult, fmt: str = "table", *, wide: bool = False) -> str:
     if fmt == "json":
         out: dict[str, Any] = {"columns": result.columns, "rows": result.records()}
         if result.truncated:
@@ -115,19 +116,10 @@ def render_cypher(result: CypherResult, fmt: str = "table", max_width: int = 60)
         writer.writerow(result.columns)
         writer.writerows([_cell(v) for v in row] for row in result.rows)
         return buf.getvalue()
-    body = [[_clip(_cell(v, short=True), max_width) for v in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(result.columns)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(result.columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines = table_lines(result.columns, [[_cell(v, short=True) for v in row] for row in result.rows], wide=wide)
     n = len(result.rows)
     footer = f"{n} row{'s' if n != 1 else ''} in {result.seconds * 1000:.1f} ms"
     if result.truncated:
         footer += f" (truncated at {result.limit} rows)"
     lines.append(footer)
     return "\n".join(lines)
-
-
-def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -103,9 +103,10 @@ def _read_query(text: str) -> str:
 
 @command("sparql")
 def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.backends.sparql import expand_data_names
     from graph.results import render
 
-    query = _read_query(args.query)
+    query = expand_data_names(_read_query(args.query))  # id:body/dhsc, as tables show IRIs, works too
     with _open(settings) as store:
         result = store.query(query, limit=args.limit or settings.result_limit)
     _out(render(result, args.format, wide=args.wide))
@@ -341,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.keys", "cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
 
 
 def _plugins() -> list[Any]:

@@ -146,8 +146,8 @@ def run_query(app: App, name: str, params: Params) -> Reply:
     values = {k: v for k in params if (v := _one(params, k)) is not None}
     text = canned.bind(values)
     bound = {p.name: values.get(p.name, p.default or "") for p in canned.params}
-    return app.pool.run(RowsJob(text, app.limit, {"name": canned.name, "title": canned.title, "params": bound}),
-                        app.timeout)
+    meta = {"name": canned.name, "title": canned.title, "params": bound}
+    return app.pool.run(RowsJob(text, app.limit, meta, canned.key_refs(values)), app.timeout)
 
 
 def entity(app: App, params: Params) -> Reply:

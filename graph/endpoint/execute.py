@@ -223,6 +223,10 @@ def _triples(raw: Iterable[ox.Triple], fmt: formats.Format, limit: int) -> tuple
 
 def run_rows(job: RowsJob, state: WorkerState) -> Reply:
     """A query's rows as plain JSON values, for the JSON API."""
+    if job.keys:
+        from graph.queries import check_keys
+
+        check_keys(state.store, job.keys)
     result = state.store.query(job.query, limit=job.limit)
     if result.kind != "select":
         raise QueryError("the JSON API's rows need a SELECT query")

@@ -19,6 +19,13 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class KeySuggestion(BaseModel):
+    key: str
+    label: str
+    kind: str
+    iri: str
+
+
 class Error(BaseModel):
     """The one error shape of every HTTP answer."""
 
@@ -26,6 +33,8 @@ class Error(BaseModel):
     status: int
     error: str
     hint: str | None = None
+    suggestions: list[KeySuggestion] | None = Field(
+        None, description="a parameter naming a key that is not in the graph: the nearest keys that are")
 
 
 class Health(_Open):

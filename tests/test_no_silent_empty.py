@@ -102,6 +102,22 @@ def test_nearest_prefers_keys_and_labels_that_contain_the_text() -> None:
     assert nearest("zzzz", keys) == []
 
 
+# ------------------------------------------------------------------------------------------- analyses
+def test_an_analysis_given_an_unknown_scope_or_programme_names_the_nearest(bundled_store_path: Path) -> None:
+    r = run_cli("analyse", "overlaps", "--scope", "npfit", store=bundled_store_path)
+    assert r.code == 2 and "no scope 'npfit'" in r.err and "nearest: npfit-sro" in r.err
+    from graph.analytics.data import GovernanceData
+    from graph.analytics.narrow import LessonFilter
+    from graph.backends.embedded import Store
+
+    with Store.open(bundled_store_path, read_only=True) as store:
+        data = GovernanceData.load(store)
+    with pytest.raises(UnknownKeyError, match=r"nearest: npfit \(National Programme for IT in the NHS\)"):
+        LessonFilter.of({"programme": "npfitt"}).lessons(data)  # what coverage and recurring narrow by
+    r = run_cli("analyse", "sro-turnover", "--department", "departmnt of health", store=bundled_store_path)
+    assert r.code == 2 and "nearest: department-of-health (Department of Health)" in r.err
+
+
 # ------------------------------------------------------------------------------------------- govkg keys
 def test_keys_lists_the_scopes_with_their_labels(bundled_store_path: Path) -> None:
     r = run_cli("keys", "scopes", store=bundled_store_path)

@@ -107,16 +107,16 @@ def all_keys(store: Backend, kind: KeyKind) -> list[Key]:
 
 
 def _scored(text: str, keys: list[Key]) -> list[tuple[float, Key]]:
-    """Each key with how well it matches ``text``: 100 for a key or label that contains the text, else the
-    best fuzzy score (rapidfuzz's WRatio) of the key and the label."""
+    """Each key with how well it matches ``text``: above 100 for a key or label that contains the text (the key
+    itself first, then keys, then labels), else the best fuzzy score (rapidfuzz's WRatio) of key and label."""
     from rapidfuzz import fuzz, utils
 
     wanted = utils.default_process(text)
     out = []
     for k in keys:
         key, label = utils.default_process(k.key), utils.default_process(k.label)
-        if wanted and (wanted in key or wanted in label):
-            score = 100.0 + (1.0 if wanted == key else 0.0)
+        if wanted and (wanted in key or wanted in label):  # the key itself, then keys, then labels with it
+            score = 102.0 if wanted == key else 101.0 if wanted in key else 100.0
         else:
             score = max(fuzz.WRatio(wanted, key), fuzz.WRatio(wanted, label) if label else 0.0)
         out.append((score, k))
@@ -138,6 +138,12 @@ def list_keys(store: Backend, kind: KeyKind, text: str | None = None, cutoff: fl
     return [k for score, k in _scored(text, keys) if score >= cutoff]
 
 
+def nearest_any(store: Backend, text: str, kinds: list[str] | None = None, n: int = 5) -> list[Key]:
+    """The keys nearest ``text`` among several kinds (all of them by default), best first."""
+    pool = [k for name in (kinds or list(KINDS)) for k in all_keys(store, KINDS[name])]
+    return nearest(text, pool, n)
+
+
 def _other_kinds(store: Backend, key: str, kind: KeyKind) -> list[str]:
     """The other kinds that have a record with this key (``npfit`` is a programme, not a scope)."""
     others = [k for k in KINDS.values() if k is not kind]
@@ -153,19 +159,30 @@ def require(store: Backend, param: str, kind_name: str, value: str) -> None:
     kind = KINDS.get(kind_name)
     if kind is None:
         return
-    value = value.strip()
-    iri = value if value.startswith(("http://", "https://", "urn:")) else kind.iri(value)
+    iri = iri_of(kind, value)
     if exists(store, kind, iri):
         return
     key = kind.key_of(iri) or iri
-    suggestions = nearest(key, all_keys(store, kind))
-    message = f"parameter {param}: there is no {kind.name} {key!r} in the graph"
     elsewhere = _other_kinds(store, key, kind) if is_key(key) else []
+    raise unknown_key(param, kind, key, nearest(key, all_keys(store, kind)), elsewhere)
+
+
+def iri_of(kind: KeyKind, value: str) -> str:
+    """A parameter's value as an IRI: an IRI as it is, a key as the IRI of that kind's record."""
+    value = value.strip()
+    return value if value.startswith(("http://", "https://", "urn:")) else kind.iri(value)
+
+
+def unknown_key(param: str, kind: KeyKind, key: str, suggestions: list[Key],
+                elsewhere: list[str] | None = None) -> UnknownKeyError:
+    """The error for a parameter naming a key that is not in the graph: the parameter, the key, the other kinds
+    that have it, the nearest keys of the kind asked for, and how to list them all."""
+    message = f"parameter {param}: there is no {kind.name} {key!r} in the graph"
     if elsewhere:
         message += f"; {key} is a {' and a '.join(elsewhere)}"
     near = ", ".join(f"{s.key} ({s.label})" if s.label else s.key for s in suggestions)
     hint = (f"nearest {kind.plural}: {near}; " if near else "") + f"`govkg keys {kind.plural}` lists them all"
-    raise UnknownKeyError(message, suggestions=suggestions, hint=hint)
+    return UnknownKeyError(message, suggestions=suggestions, hint=hint)
 
 
 def suggestions_json(exc: BaseException) -> list[dict[str, Any]]:

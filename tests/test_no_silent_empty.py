@@ -118,6 +118,15 @@ def test_an_analysis_given_an_unknown_scope_or_programme_names_the_nearest(bundl
     assert r.code == 2 and "nearest: department-of-health (Department of Health)" in r.err
 
 
+def test_an_entity_that_is_not_in_the_graph_names_the_nearest_records(bundled_store_path: Path) -> None:
+    r = run_cli("entity", "conecting for helth", store=bundled_store_path)
+    assert r.code == 2 and "nearest: body/nhs-connecting-for-health (NHS Connecting for Health)" in r.err
+    r = run_cli("entity", "https://w3id.org/govkg/id/scope/npfit", store=bundled_store_path)
+    assert r.code == 2 and "nearest: scope/npfit-sro" in r.err, "an IRI's kind narrows the suggestions"
+    r = run_cli("entity", "zzzzqqq", store=bundled_store_path)
+    assert r.code == 2 and "try a key like nhs-digital" in r.err
+
+
 # ------------------------------------------------------------------------------------------- govkg keys
 def test_keys_lists_the_scopes_with_their_labels(bundled_store_path: Path) -> None:
     r = run_cli("keys", "scopes", store=bundled_store_path)

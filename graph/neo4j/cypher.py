@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.keys import KINDS, Key, iri_of, nearest, unknown_key
 from graph.namespaces import shorten
 from graph.neo4j.connection import Neo4jConnection
 from graph.queries import CannedQuery, canned_queries, get_query
@@ -66,6 +67,24 @@ def run_cypher(conn: Neo4jConnection, text: str, params: Mapping[str, Any] | Non
     plain = [[plain_value(v) for v in row] for row in rows]
     return CypherResult(columns, plain, truncated, limit or 0, time.perf_counter() - started,
                         parameters={k: plain_value(v) for k, v in (params or {}).items()})
+
+
+def check_keys(conn: Neo4jConnection, canned: CannedQuery, given: Mapping[str, str] | None = None) -> None:
+    """Raise :class:`graph.keys.UnknownKeyError` when a canned query's parameter names a key that has no node in
+    Neo4j, with the nearest keys of its kind that have one (as ``CannedQuery.check`` does on the store)."""
+    from graph.neo4j.mapping import NODE_LABEL
+
+    for name, kind_name, value in canned.key_refs(given):
+        kind = KINDS[kind_name]
+        iri = iri_of(kind, value)
+        _, rows, _ = conn.run_keys(f"MATCH (n:{NODE_LABEL} {{uri: $iri}}) RETURN count(n) AS n", {"iri": iri})
+        if rows and rows[0][0]:
+            continue
+        _, rows, _ = conn.run_keys(f"MATCH (n:{NODE_LABEL}) WHERE n.uri STARTS WITH $prefix "
+                                   "RETURN n.uri AS uri, n.label AS label", {"prefix": kind.iri("")})
+        keys = [Key(kind.key_of(str(uri)) or str(uri), str(label or ""), kind.name, str(uri)) for uri, label in rows]
+        key = kind.key_of(iri) or iri
+        raise unknown_key(name, kind, key, nearest(key, keys))
 
 
 def plain_value(value: Any) -> Any:

@@ -11,6 +11,7 @@ embedded store and on a SPARQL server.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ KINDS: dict[str, KeyKind] = {k.name: k for k in (
     KeyKind("source", "sources", (f"{GK}SourceDocument",), "source documents"),
 )}
 PLURALS = {k.plural: k for k in KINDS.values()}
+_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')  # characters an IRI cannot hold: such a value names nothing
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def require(store: Backend, param: str, kind_name: str, value: str) -> None:
     if kind is None:
         return
     iri = iri_of(kind, value)
-    if exists(store, kind, iri):
+    if not _BAD_IRI.search(iri) and exists(store, kind, iri):
         return
     key = kind.key_of(iri) or iri
     elsewhere = _other_kinds(store, key, kind) if is_key(key) else []

@@ -65,6 +65,8 @@ def test_the_key_check_gives_the_same_answer_on_every_backend(bundled_backend: B
     assert caught.value.suggestions[0].key == "nhs-digital"
     with pytest.raises(UnknownKeyError):
         require(bundled_backend, "programme", "programme", "national-programme")
+    with pytest.raises(UnknownKeyError):  # not an IRI at all: nothing is spliced into the ASK
+        require(bundled_backend, "body", "body", "https://w3id.org/govkg/id/body/nhsx> ?p ?o } #")
     assert [k.key for k in list_keys(bundled_backend, KINDS["scope"], "npfit")][:2] == ["npfit-sro", "npfit-delivery"]
 
 

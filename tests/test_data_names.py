@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 from graph.backends.sparql import expand_data_names
 
@@ -29,3 +31,15 @@ def test_strings_iris_comments_and_paths_are_left_alone() -> None:
 def test_govkg_sparql_answers_a_query_written_with_a_data_name(bundled_store_path: Path) -> None:
     r = run_cli("sparql", "SELECT ?l WHERE { id:body/nhsx rdfs:label ?l }", store=bundled_store_path)
     assert r.code == 0 and "NHSX" in r.out and "1 row" in r.out
+
+
+def test_the_console_answers_a_query_written_with_a_data_name(bundled_store_path: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from support import frame, open_view
+
+    monkeypatch.setenv("GOVKG_STORE", str(bundled_store_path))
+    monkeypatch.setenv("GOVKG_SEARCH_DIR", str(tmp_path / "search"))
+    for name in ("GOVKG_BACKEND", "GOVKG_QUERY_TIMEOUT", "GOVKG_RESULT_LIMIT", "GOVKG_DATA"):
+        monkeypatch.delenv(name, raising=False)
+    at = open_view("sparql", query="SELECT ?l WHERE { id:body/nhsx rdfs:label ?l }", run="1")
+    assert not at.error and list(frame(at)["l"]) == ["NHSX"]

@@ -137,6 +137,11 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "table":
         _out(f"# {canned.title}")
     _out(render(result, args.format, wide=args.wide))
+    if result.kind == "select" and not result.rows and canned.params:  # the keys are there: say what was asked
+        asked = ", ".join(f"{k}={v}" for k, v in canned.values(given).items())
+        found = " and ".join(f"the {kind} {value}" for _, kind, value in canned.key_refs(given))
+        sys.stderr.write(f"note: no rows for {asked}" + (f" ({found} is in the graph, but nothing matches the "
+                                                         "other values)" if found else "") + "\n")
     return 0
 
 

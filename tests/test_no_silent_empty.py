@@ -51,6 +51,13 @@ def test_a_key_that_is_there_still_gives_its_rows(bundled_store_path: Path) -> N
     assert json.loads(r.out)["results"]["bindings"], "NPfIT delivery had holders in 2005"
 
 
+def test_an_empty_answer_for_a_key_that_is_there_says_what_was_asked(bundled_store_path: Path) -> None:
+    r = run_cli("query", "accountable-for-scope", "--param", "scope=npfit-delivery", "--param", "year=2030",
+                store=bundled_store_path)
+    assert r.code == 0 and "0 rows" in r.out
+    assert "note: no rows for scope=npfit-delivery, year=2030 (the scope npfit-delivery is in the graph" in r.err
+
+
 def test_show_prints_the_query_without_looking_the_key_up(bundled_store_path: Path) -> None:
     r = run_cli("query", "body-lineage", "--param", "body=not-yet-ingested", "--show", store=bundled_store_path)
     assert r.code == 0 and "id/body/not-yet-ingested" in r.out

@@ -124,6 +124,8 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         for q in canned_queries().values():
             params = ", ".join(f"{p.name}={p.default}" for p in q.params)
             _out(f"{q.name:<28} {q.title}" + (f"  [{params}]" if params else ""))
+        _out("A parameter naming a scope, programme, body, theme or source takes its key: "
+             "`govkg keys scopes|programmes|bodies|themes|sources` lists them.")
         return 0
     canned = get_query(args.name)
     given = parse_params(args.param or [])

@@ -157,6 +157,11 @@ def test_keys_filters_by_text_and_prints_plain_json(bundled_store_path: Path) ->
         assert run_cli("keys", kind, store=bundled_store_path).code == 0
 
 
+def test_the_list_of_canned_queries_says_where_the_keys_are(bundled_store_path: Path) -> None:
+    r = run_cli("query", store=bundled_store_path)
+    assert r.code == 0 and "accountable-for-scope" in r.out and "`govkg keys scopes|" in r.out
+
+
 def test_keys_says_when_nothing_matches(bundled_store_path: Path) -> None:
     r = run_cli("keys", "people", "qqqqzz", store=bundled_store_path)
     assert r.code == 0 and "no people match 'qqqqzz'" in r.out

@@ -200,6 +200,13 @@ def test_the_json_api_answers_an_unknown_key_with_404_and_the_nearest_keys(serve
     assert status == 200 and body["count"] > 0
 
 
+def test_the_json_api_lists_the_kind_each_parameter_names(server: Any) -> None:
+    status, body = _get(server, "/api/queries")
+    params = {q["name"]: {p["name"]: p["kind"] for p in q["params"]} for q in body["queries"]}
+    assert params["accountable-for-scope"] == {"scope": "scope", "year": None}
+    assert params["figures-about-programme"]["programme"] == "programme"
+
+
 def test_the_json_api_sources_carry_their_report_as_json(server: Any) -> None:
     status, body = _get(server, "/api/sources")
     assert status == 200

@@ -135,7 +135,8 @@ def sources(app: App) -> Reply:
 def queries(app: App) -> Reply:
     return json_reply({"queries": [
         {"name": q.name, "title": q.title, "description": q.description,
-         "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help} for p in q.params],
+         "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help, "kind": p.kind}
+                    for p in q.params],
          "href": f"/api/queries/{q.name}"} for q in app.queries.values()]})
 
 

@@ -74,6 +74,8 @@ class Param(BaseModel):
     type: str
     default: str | None
     help: str
+    kind: str | None = Field(None, description="the kind of thing an iri parameter names (scope, programme, body, "
+                                               "theme, person, post, source): its value must be in the graph")
 
 
 class CannedQuery(_Open):

@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -31,10 +32,12 @@ from graph.analytics.narrow import LessonFilter
 from graph.analytics.serial import plain
 from graph.backends import open_backend
 from graph.errors import InputError
+from graph.results import table_lines
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-WIDTH = 56  # widest column in tables; longer text is cut with "…"
+WIDTH = 56  # widest column in tables; longer text wraps onto the next lines (--wide: one line, whole)
+_WIDE: ContextVar[bool] = ContextVar("wide", default=False)
 
 
 def _out(text: str) -> None:
@@ -42,16 +45,13 @@ def _out(text: str) -> None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int = WIDTH) -> str:
-    """A plain text table; long cells are cut at ``width`` characters."""
-    cells = [[_cell(v, width) for v in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
+    """A plain text table; a cell longer than ``width`` wraps within its column (with ``--wide``, it stays on
+    one line), so nothing is cut."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    return "\n".join(table_lines(list(headers), cells, wide=_WIDE.get(), width=width))
 
 
-def _cell(value: Any, width: int = WIDTH) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         text = ""
     elif isinstance(value, date):
@@ -59,11 +59,10 @@ def _cell(value: Any, width: int = WIDTH) -> str:
     elif isinstance(value, float):
         text = f"{value:.3f}"
     elif isinstance(value, list | tuple):
-        text = ", ".join(_cell(v, width) for v in value)
+        text = ", ".join(_cell(v) for v in value)
     else:
         text = str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return " ".join(text.split())
 
 
 def _sources(refs: Sequence[Any]) -> str:
@@ -386,7 +385,11 @@ ANALYSES: dict[str, tuple[Handler, str]] = {
 def cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         args.format = "json"
-    return ANALYSES[args.analysis][0](args, settings)
+    token = _WIDE.set(args.wide)
+    try:
+        return ANALYSES[args.analysis][0](args, settings)
+    finally:
+        _WIDE.reset(token)
 
 
 def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handler]]) -> None:
@@ -400,6 +403,8 @@ def register(subparsers: Any, command: Callable[[str], Callable[[Handler], Handl
         p[name] = sub.add_parser(name, help=text, description=text)
         p[name].add_argument("--format", choices=["table", "json"], default="table")
         p[name].add_argument("--json", action="store_true", help="same as --format json")
+        p[name].add_argument("--wide", action="store_true", help="table: each value whole on one line (default: "
+                                                                 "long values wrap within their column)")
     for name in ("overlaps", "gaps", "changes", "sro-turnover"):
         p[name].add_argument("--scope", help="only this scope (key, label or IRI)")
     p["sro-turnover"].add_argument("--department", help="only the projects this department leads (key, label or "

@@ -103,12 +103,13 @@ def _read_query(text: str) -> str:
 
 @command("sparql")
 def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.backends.sparql import expand_data_names
     from graph.results import render
 
-    query = _read_query(args.query)
+    query = expand_data_names(_read_query(args.query))  # id:body/dhsc, as tables show IRIs, works too
     with _open(settings) as store:
         result = store.query(query, limit=args.limit or settings.result_limit)
-    _out(render(result, args.format))
+    _out(render(result, args.format, wide=args.wide))
     if result.truncated and args.format != "table":
         sys.stderr.write(f"note: result truncated at {result.limit} rows (use --limit)\n")
     return 0
@@ -123,17 +124,26 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         for q in canned_queries().values():
             params = ", ".join(f"{p.name}={p.default}" for p in q.params)
             _out(f"{q.name:<28} {q.title}" + (f"  [{params}]" if params else ""))
+        _out("A parameter naming a scope, programme, body, theme or source takes its key: "
+             "`govkg keys scopes|programmes|bodies|themes|sources` lists them.")
         return 0
     canned = get_query(args.name)
-    text = canned.bind(parse_params(args.param or []))
+    given = parse_params(args.param or [])
+    text = canned.bind(given)
     if args.show:
         _out(text)
         return 0
     with _open(settings) as store:
+        canned.check(store, given)  # a key that is not in the graph is an error naming the nearest ones
         result = store.query(text, limit=args.limit or settings.result_limit)
     if args.format == "table":
         _out(f"# {canned.title}")
-    _out(render(result, args.format))
+    _out(render(result, args.format, wide=args.wide))
+    if result.kind == "select" and not result.rows and canned.params:  # the keys are there: say what was asked
+        asked = ", ".join(f"{k}={v}" for k, v in canned.values(given).items())
+        found = " and ".join(f"the {kind} {value}" for _, kind, value in canned.key_refs(given))
+        sys.stderr.write(f"note: no rows for {asked}" + (f" ({found} is in the graph, but nothing matches the "
+                                                         "other values)" if found else "") + "\n")
     return 0
 
 
@@ -239,7 +249,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as store:
         sources = list(store.sources().values())
     if args.json:
-        _json([s.__dict__ for s in sources])
+        _json([s.as_dict() for s in sources])
         return 0
     if not sources:
         _out("The store is empty: run `govkg ingest`.")
@@ -301,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "tsv", "json", "ttl", "nt", "jsonld"], default="table")
     p.add_argument("--limit", type=int, help="most rows to return")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
 
     p = sub.add_parser("query", help="run a canned query (no name: list them)")
     p.add_argument("name", nargs="?")
@@ -309,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("--list", action="store_true", help="list the canned queries")
     p.add_argument("--show", action="store_true", help="print the bound query instead of running it")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
 
     for name, text in (("stats", "counts of triples, sources and classes"),
                        ("validate", "SHACL-validate the whole store"),
@@ -335,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.keys", "cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
 
 
 def _plugins() -> list[Any]:

@@ -65,6 +65,8 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
     p.add_argument("--limit", type=int, help="most rows to return")
     p.add_argument("--show", action="store_true", help="print the query and its parameters instead of running it")
     p.add_argument("--write", action="store_true", help="allow the query to write (default: read-only)")
+    p.add_argument("--wide", action="store_true", help="table: each value whole on one line (default: long "
+                                                        "values wrap within their column)")
     _connection_options(p)
     command("cypher")(cmd_cypher)
 
@@ -215,7 +217,14 @@ def _wipe(args: argparse.Namespace, settings: Settings) -> int:
 
 # ------------------------------------------------------------------------------------------------ cypher
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.neo4j.cypher import canned_cypher, get_cypher, is_canned_name, render_cypher, run_cypher
+    from graph.neo4j.cypher import (
+        canned_cypher,
+        check_keys,
+        get_cypher,
+        is_canned_name,
+        render_cypher,
+        run_cypher,
+    )
     from graph.queries import parse_params
 
     if not args.query:
@@ -226,6 +235,7 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
     raw = parse_params(args.param or [])
     title = ""
     params: dict[str, Any]
+    canned = None
     if is_canned_name(args.query):
         canned = get_cypher(args.query)
         text, params, title = canned.text, canned.parameters(raw), canned.title
@@ -236,11 +246,13 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
         _out("// parameters: " + json.dumps(params, default=str))
         return 0
     with _connected(args, settings) as conn:
+        if canned is not None:  # a key with no node is an error naming the nearest keys, not an empty answer
+            check_keys(conn, canned, raw)
         result = run_cypher(conn, text, params, write=args.write, limit=args.limit or settings.result_limit,
                             timeout=settings.query_timeout)
     if args.format == "table" and title:
         _out(f"# {title}")
-    _out(render_cypher(result, args.format))
+    _out(render_cypher(result, args.format, wide=args.wide))
     if result.truncated and args.format != "table":
         sys.stderr.write(f"note: result truncated at {result.limit} rows (use --limit)\n")
     return 0

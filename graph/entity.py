@@ -125,12 +125,25 @@ def _types(store: Backend, iris: Iterable[str]) -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
+def not_found(store: Backend, ref: str) -> NotFoundError:
+    """The error for a name that opens nothing, with the nearest keys (of the kind named, for ``kind/key``)."""
+    from graph.keys import KINDS, UnknownKeyError, nearest_any
+
+    text = ref.strip().removeprefix(ID)
+    kind, _, key = text.rpartition("/")  # kind/key, or a key or name alone; another IRI: its last step
+    kind = kind if kind in KINDS else ""
+    near = nearest_any(store, key, [kind] if kind else None)
+    shown = ", ".join(f"{k.kind}/{k.key} ({k.label})" if k.label else f"{k.kind}/{k.key}" for k in near)
+    hint = f"nearest: {shown}" if shown else "try a key like nhs-digital, a label or an IRI"
+    return UnknownKeyError(f"no entity named {ref!r}", suggestions=near, hint=hint)
+
+
 def choose(store: Backend, ref: str) -> tuple[str, dict[str, str], list[str]]:
     """The record ``ref`` opens, the records linked to it as the same thing, and the other records of the
     name (NotFoundError when there is none)."""
     found = resolve(store, ref)
     if not found:
-        raise NotFoundError(f"no entity named {ref!r}", hint="try a key like nhs-digital, a label or an IRI")
+        raise not_found(store, ref)
     candidates = [iri for iri, _ in found]
     groups: list[dict[str, str]] = []
     for iri in candidates:

@@ -7,6 +7,11 @@ A query file starts with comment lines::
     # param: scope iri:scope = national-digital-strategy -- the scope's key or IRI
     # param: year integer = 2020 -- the calendar year
 
+``iri:KIND`` says which kind of thing a parameter names (scope, programme, body, theme, person, post, source:
+graph/keys.py); its value is a key of that kind (``npfit`` for ``id:programme/npfit``) or an IRI. Before a
+query runs, :meth:`CannedQuery.check` asks the store whether each such key is there, and names the nearest
+keys when it is not, so that a mistyped key is an error rather than an empty answer.
+
 Parameters appear in the query as ``$name`` and are replaced by the typed, escaped term before it runs, so the
 same text works on the embedded store and on any SPARQL server.
 """
@@ -20,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.backends.base import Backend
 from graph.errors import NotFoundError, QueryError
+from graph.keys import KINDS, require
 from graph.namespaces import ID
 from ontology import QUERIES_DIR
 
@@ -59,6 +66,13 @@ class Param:
             return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#date>'
         escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'"{escaped}"'
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of thing an ``iri:KIND`` parameter names (``body`` for a bare ``iri``), else None."""
+        if not self.type.startswith("iri"):
+            return None
+        return self.type.partition(":")[2] or "body"
 
     def value(self, raw: str) -> Any:
         """The typed value for a raw string (an IRI as text, a whole number, a date, a string), checked as
@@ -109,6 +123,16 @@ class CannedQuery:
             text = re.sub(rf"\${p.name}\b", lambda _m, t=term: t, text)  # type: ignore[misc]
         return text
 
+    def key_refs(self, given: Mapping[str, str] | None = None) -> tuple[tuple[str, str, str], ...]:
+        """``(parameter, kind, value)`` for each parameter that names a key, with the values given or the
+        defaults: what :meth:`check` looks up (picklable, for a query worker)."""
+        values = self.values(given)
+        return tuple((p.name, p.kind, values[p.name]) for p in self.params if p.kind)
+
+    def check(self, store: Backend, given: Mapping[str, str] | None = None) -> None:
+        """Raise :class:`graph.keys.UnknownKeyError` when a parameter names a key that is not in the graph."""
+        check_keys(store, self.key_refs(given))
+
     def parameters(self, given: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Typed parameters for a driver (Cypher): the given values or the defaults, checked."""
         return {p.name: p.value(raw) for p, raw in zip(self.params, self.values(given).values(), strict=True)}
@@ -144,7 +168,11 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
             pm = _PARAM.match(value.strip())
             if not pm:
                 raise QueryError(f"bad parameter declaration: {value!r}", where=f"{path}:{n}")
-            params.append(Param(pm["name"], pm["type"], pm["default"], (pm["help"] or "").strip()))
+            param = Param(pm["name"], pm["type"], pm["default"], (pm["help"] or "").strip())
+            if param.kind and param.kind not in KINDS:
+                raise QueryError(f"parameter {param.name}: no kind of key {param.kind!r}",
+                                 where=f"{path}:{n}", hint=f"known: {', '.join(KINDS)}")
+            params.append(param)
         else:
             meta[key] = value.strip()
     if "title" not in meta:
@@ -172,6 +200,12 @@ def get_query(name: str, folder: Path = QUERIES_DIR, language: str = "sparql") -
         kind = "canned query" if language == "sparql" else "canned Cypher query"
         raise NotFoundError(f"no {kind} {name!r}", hint=f"known: {', '.join(queries)}")
     return queries[name]
+
+
+def check_keys(store: Backend, refs: tuple[tuple[str, str, str], ...]) -> None:
+    """Check each ``(parameter, kind, value)`` of :meth:`CannedQuery.key_refs` against the store."""
+    for name, kind, value in refs:
+        require(store, name, kind, value)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:

@@ -69,19 +69,43 @@ def to_csv(result: QueryResult, delimiter: str = ",") -> str:
     return buf.getvalue()
 
 
-def to_table(result: QueryResult, max_width: int = 60) -> str:
+WRAP_WIDTH = 60  # characters a table column takes at most before its text wraps onto the next lines
+
+
+def to_table(result: QueryResult, *, wide: bool = False, width: int = WRAP_WIDTH) -> str:
+    """A plain-text table: a long value wraps within its column (every character kept), or with ``wide``
+    stays on one line, whole."""
     if result.kind == "ask":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
         return to_rdf(result, "nt")
-    header = result.variables
-    body = [[_clip(_plain(t, short=True), max_width) for t in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    cells = [[_plain(t, short=True) for t in row] for row in result.rows]
+    return "\n".join([*table_lines(result.variables, cells, wide=wide, width=width), footer(result)])
+
+
+def table_lines(header: list[str], rows: list[list[str]], *, wide: bool = False, width: int = WRAP_WIDTH) -> list[str]:
+    """Header, rule and rows, columns padded to their widest value; with ``wide`` false a value longer than
+    ``width`` wraps at word boundaries onto continuation lines (a word longer than the column is split), so
+    nothing is cut."""
+    wrapped = [[_wrap(c, None if wide else width) for c in row] for row in rows]
+    widths = [max([len(h), *(len(line) for r in wrapped for line in r[i])]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    lines.append(footer(result))
-    return "\n".join(lines)
+    for row in wrapped:
+        for n in range(max((len(c) for c in row), default=1)):
+            parts = [(c[n] if n < len(c) else "").ljust(w) for c, w in zip(row, widths, strict=True)]
+            lines.append("  ".join(parts).rstrip())
+    return lines
+
+
+def _wrap(text: str, width: int | None) -> list[str]:
+    """A cell's lines: its text on one line (``width`` None), or wrapped to ``width``."""
+    import textwrap
+
+    flat = " ".join(text.split()) if "\n" in text else text
+    if width is None or len(flat) <= width:
+        return [flat]
+    return textwrap.wrap(flat, width, break_on_hyphens=False) or [""]
 
 
 def footer(result: QueryResult) -> str:
@@ -92,11 +116,6 @@ def footer(result: QueryResult) -> str:
     return text
 
 
-def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def to_rdf(result: QueryResult, fmt: str) -> str:
     rdf_format = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                   "jsonld": ox.RdfFormat.JSON_LD}[fmt]
@@ -104,7 +123,7 @@ def to_rdf(result: QueryResult, fmt: str) -> str:
     return data.decode("utf-8") if data else ""
 
 
-def render(result: QueryResult, fmt: str) -> str:
+def render(result: QueryResult, fmt: str, *, wide: bool = False) -> str:
     if fmt == "json":
         return json.dumps(to_json(result), indent=2, ensure_ascii=False)
     if fmt == "csv":
@@ -113,4 +132,4 @@ def render(result: QueryResult, fmt: str) -> str:
         return to_csv(result, delimiter="\t")
     if fmt in ("ttl", "nt", "jsonld"):
         return to_rdf(result, fmt)
-    return to_table(result)
+    return to_table(result, wide=wide)

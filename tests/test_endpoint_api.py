@@ -124,6 +124,10 @@ def test_canned_query_parameters_are_bound_and_checked(server: EndpointServer, d
         assert status == 400 and text in check(document, "/api/queries/{name}", status, body, ctype)["error"]
     status, body, ctype = get(server, "/api/queries/no-such-query")
     assert status == 404 and "known:" in check(document, "/api/queries/{name}", status, body, ctype)["hint"]
+    status, body, ctype = get(server, "/api/queries/accountable-for-scope", scope="npfit")
+    unknown = check(document, "/api/queries/{name}", status, body, ctype)
+    assert status == 404 and "no scope 'npfit'" in unknown["error"]
+    assert "npfit-delivery" in {s["key"] for s in unknown["suggestions"]}
 
 
 def test_entities_and_their_errors_match_their_schemas(server: EndpointServer, document: dict[str, Any]) -> None:

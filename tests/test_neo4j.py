@@ -242,6 +242,8 @@ def test_cypher_command_runs_canned_and_typed_queries(pushed: PushReport, env: S
     assert bad.code == 2 and bad.err.startswith("Error: Cypher syntax error")
     write = run_cli("cypher", "CREATE (:Intruder)")
     assert write.code == 2 and "read-only" in write.err
+    unknown = run_cli("cypher", "accountable-for-scope", "--param", "scope=npfit")
+    assert unknown.code == 2 and "there is no scope 'npfit'" in unknown.err and "npfit-delivery" in unknown.err
 
 
 # ------------------------------------------------------------------------------------------------ search

@@ -120,6 +120,21 @@ def _rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     return [{k: v["value"] for k, v in b.items()} for b in results["results"]["bindings"]]
 
 
+def test_keys_and_unknown_keys_agree(ingested: tuple[Any, Any], both: Both) -> None:
+    for args in (("keys", "scopes", "--json"), ("keys", "bodies", "nhs", "--json"), ("sources", "--json")):
+        a, b = both.json(*args)
+        if args[0] == "sources":
+            a, b = ({s["key"]: s["report"] is None for s in x} for x in (a, b))  # reports as JSON, on both
+        assert a == b, args
+    for side in (both.embedded, both.remote):
+        for name in ENV:
+            both.monkeypatch.delenv(name, raising=False)
+        for name, value in side.env.items():
+            both.monkeypatch.setenv(name, value)
+        bad = run_cli("query", "accountable-for-scope", "--param", "scope=npfit")
+        assert bad.code == 2 and "there is no scope 'npfit'" in bad.err and "npfit-delivery" in bad.err, side.name
+
+
 def test_reconcile_links_the_same_records(ingested: tuple[Any, Any], both: Both) -> None:
     a, b = both.json("reconcile", "--report", "--json")
     assert a["written"].split(" (")[0] == b["written"].split(" (")[0]

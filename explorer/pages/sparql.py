@@ -14,8 +14,9 @@ from explorer import charts, state
 from explorer.context import Explorer
 from explorer.editor import sparql_editor
 from explorer.widgets import show_error, table
-from graph.backends.sparql import declare_used_prefixes
+from graph.backends.sparql import declare_used_prefixes, expand_data_names
 from graph.errors import GovKGError, QueryError, QueryTimeout
+from graph.keys import UnknownKeyError
 from graph.namespaces import PREFIXES
 from graph.queries import CannedQuery, Param
 from graph.results import to_csv, to_json, to_rdf
@@ -45,12 +46,18 @@ def render(ctx: Explorer) -> None:
                            format_func=lambda n: canned[n].title if n else "(my own query)", key="sparql.example")
     values: dict[str, str] = {}
     bound = ""
+    unknown: UnknownKeyError | None = None
     if example:
         query = canned[example]
         st.caption(query.description)
         values = _params(ctx, query)
         try:
             bound = declare_used_prefixes(query.bind(values))  # self-contained: the editor checks it as it is
+            query.check(ctx.store, values)
+        except UnknownKeyError as exc:  # a key that is not in the graph: say so, with the nearest ones
+            unknown = exc
+            st.error(f"{exc.message}.")
+            st.caption(f"What to do: {exc.hint}")
         except QueryError as exc:
             show_error(exc)
     _sync_editor(example, bound)
@@ -88,6 +95,10 @@ def render(ctx: Explorer) -> None:
     st.session_state["sparql.ran"] = text
     if not text.strip():
         st.warning("The query is empty: pick an example or write a query, then Run.")
+        return
+    if unknown is not None and text.strip() == bound.strip():
+        st.warning("Not run: the example names a key that is not in the graph (see above); pick one of the keys "
+                   "offered, or edit the query.")
         return
     _run(ctx, text, int(limit), float(timeout))
 
@@ -150,7 +161,7 @@ def _run(ctx: Explorer, text: str, limit: int, timeout: float) -> None:
         st.caption(f"Note: {note}.")
     try:
         with st.spinner("Running the query…"):
-            result = runner.run(text, limit=limit, timeout=timeout)
+            result = runner.run(expand_data_names(text), limit=limit, timeout=timeout)
     except QueryTimeout as exc:
         st.error(f"Timeout: {exc.message}. The query was stopped; nothing else was affected.")
         st.caption("What to do: narrow the query (a LIMIT, more specific patterns, fewer OPTIONALs) or raise "

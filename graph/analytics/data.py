@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from graph.backends import Backend
-from graph.errors import InputError, NotFoundError
+from graph.errors import InputError
 from graph.namespaces import GK, ID, PREFIXES
 
 RDFS = PREFIXES["rdfs"]
@@ -296,7 +296,12 @@ class GovernanceData:
         for iri in pool:
             if self.label(iri).lower() == wanted or wanted in self._abbreviations.get(iri, ()):
                 return iri
-        raise NotFoundError(f"no {kind} {ref!r}", hint=f"give the {kind}'s key, label or IRI")
+        from graph.keys import Key, UnknownKeyError, nearest
+
+        near = nearest(ref, [Key(self.key(iri), self.label(iri), kind, iri) for iri in pool])
+        shown = ", ".join(f"{k.key} ({k.label})" if k.label and k.label != k.key else k.key for k in near)
+        raise UnknownKeyError(f"no {kind} {ref!r}", suggestions=near,
+                              hint=(f"nearest: {shown}; " if shown else "") + f"give the {kind}'s key, label or IRI")
 
     # ------------------------------------------------------------------------------------------ loading
     @classmethod

@@ -90,8 +90,13 @@ def _programmes(data: GovernanceData, refs: Iterable[str]) -> set[str] | None:
         found = [i for i, p in data.initiatives.items()
                  if ref in (i, p.key) or p.label.lower() == low]
         if not found:
-            known = ", ".join(sorted(p.key for p in data.initiatives.values() if p.part_of is None)[:8])
-            raise InputError(f"no programme {ref!r}", hint=f"give a programme's key, label or IRI, e.g. {known}")
+            from graph.keys import Key, UnknownKeyError, nearest
+
+            near = nearest(ref, [Key(p.key, p.label, "programme", i) for i, p in data.initiatives.items()])
+            known = ", ".join(f"{k.key} ({k.label})" for k in near) or ", ".join(
+                sorted(p.key for p in data.initiatives.values() if p.part_of is None)[:8])
+            raise UnknownKeyError(f"no programme {ref!r}", suggestions=near,
+                                  hint=f"{'nearest' if near else 'give a programme key, label or IRI, e.g.'}: {known}")
         wanted.update(found)
     grown = True
     while grown:

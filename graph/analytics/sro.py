@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from graph.analytics.data import Accountability, GovernanceData
 from graph.analytics.evidence import Evidence, evidence
 from graph.analytics.lines import Lines
-from graph.errors import NotFoundError
 
 SRO = "sro"
 _DAY = timedelta(days=1)
@@ -117,7 +116,13 @@ def departments_named(data: GovernanceData, ref: str) -> tuple[str, set[str]]:
     found = {b for b in data.bodies if wanted in {b.lower(), data.key(b).lower(), data.label(b).lower(),
                                                    *data._abbreviations.get(b, ())}}
     if not found:
-        raise NotFoundError(f"no department {ref!r}", hint="give the department's key, label or abbreviation (dhsc)")
+        from graph.keys import Key, UnknownKeyError, nearest
+
+        near = nearest(ref, [Key(data.key(b), data.label(b), "body", b) for b in data.bodies])
+        shown = "".join(f"{k.key} ({k.label}), " for k in near)
+        raise UnknownKeyError(f"no department {ref!r}", suggestions=near,
+                              hint=(f"nearest: {shown}" if near else "")
+                              + "give the department's key, label or abbreviation (dhsc)")
     label = data.label(min({data.canonical(b) for b in found}))
     return label, {x for b in found for x in lines.same_body(b)}
 

@@ -114,3 +114,33 @@ def parse_answer(body: bytes, content_type: str, limit: int | None, *, server_ca
             and not result.truncated:
         result.truncated, result.limit = True, server_cap
     return result
+
+
+_SKIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|\#[^\n]*', re.DOTALL)
+_SLASHED = re.compile(r"(?<![\w:.?$-])id:([A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_~%-][A-Za-z0-9_.~%-]*)+)(?![\w:])")
+
+
+def expand_data_names(sparql: str) -> str:
+    """The query with each ``id:kind/key`` (the way GovKG shows a record's IRI, which SPARQL's prefixed names
+    cannot spell: ``/`` is not allowed in their local part) written as the full IRI, outside strings, IRIs and
+    comments. A query that declares its own ``id:`` prefix is left as it is; so is ``id:a/gk:b`` (a property
+    path), since a path step is a prefixed name or an IRI, never a bare key."""
+    if any((m.group(1) or "") == "id" for m in _DECLARED.finditer(sparql)):
+        return sparql
+    out, last = [], 0
+    for skipped in _SKIPPED.finditer(sparql):
+        out.append(_expand(sparql[last:skipped.start()]))
+        out.append(skipped.group(0))
+        last = skipped.end()
+    out.append(_expand(sparql[last:]))
+    return "".join(out)
+
+
+def _expand(text: str) -> str:
+    def full(match: re.Match[str]) -> str:
+        local = match.group(1)
+        trailing = len(local) - len(local.rstrip("."))  # a dot that ends the triple is not the key's
+        return f"<{PREFIXES['id']}{local[:len(local) - trailing]}>" + "." * trailing
+
+    return _SLASHED.sub(full, text)

@@ -3,7 +3,9 @@ limit, which it reports), and how terms become plain Python values."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +46,20 @@ class SourceRecord:
     title: str = ""
     report: str = ""
     name: str = ""  # the IRI the source is published under (a named graph of that name); "" for none
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as plain JSON values: its report (kept as JSON text in the catalog) as an object, or
+        None when the source has none."""
+        out = dict(self.__dict__)
+        with contextlib.suppress(ValueError):  # not JSON (a catalog written by hand): the text as it is
+            out["report"] = json.loads(self.report) if self.report else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceRecord:
+        """The record from :meth:`as_dict`'s JSON."""
+        report = data.get("report")
+        return cls(**{**data, "report": report if isinstance(report, str) else json.dumps(report) if report else ""})
 
     @property
     def published(self) -> str:

@@ -135,7 +135,8 @@ def sources(app: App) -> Reply:
 def queries(app: App) -> Reply:
     return json_reply({"queries": [
         {"name": q.name, "title": q.title, "description": q.description,
-         "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help} for p in q.params],
+         "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help, "kind": p.kind}
+                    for p in q.params],
          "href": f"/api/queries/{q.name}"} for q in app.queries.values()]})
 
 
@@ -146,8 +147,8 @@ def run_query(app: App, name: str, params: Params) -> Reply:
     values = {k: v for k in params if (v := _one(params, k)) is not None}
     text = canned.bind(values)
     bound = {p.name: values.get(p.name, p.default or "") for p in canned.params}
-    return app.pool.run(RowsJob(text, app.limit, {"name": canned.name, "title": canned.title, "params": bound}),
-                        app.timeout)
+    meta = {"name": canned.name, "title": canned.title, "params": bound}
+    return app.pool.run(RowsJob(text, app.limit, meta, canned.key_refs(values)), app.timeout)
 
 
 def entity(app: App, params: Params) -> Reply:

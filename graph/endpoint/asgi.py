@@ -101,7 +101,7 @@ def sparql(app: api.App, call: Call) -> Reply:
         fmt = formats.negotiate("graph", accept, req.formats)
         if fmt is None:
             return error_reply(406, "the service description is RDF", hint="accept " + ", ".join(formats.names("graph")))
-        live = {s["key"]: SourceRecord(**s) for s in api.catalog(app)}
+        live = {s["key"]: SourceRecord.from_dict(s) for s in api.catalog(app)}
         triples = service_description(endpoint, live, update=bool(app.token))
         return Reply(200, fmt.content_type, serialise(triples, fmt))
     dataset = req.dataset_given

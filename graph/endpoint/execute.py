@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -142,7 +142,7 @@ def handle(job: Job, state: WorkerState) -> Reply:
         if isinstance(job, UpdateJob):
             return run_update(job, state)
         if isinstance(job, SourcesJob):
-            return json_reply({"sources": [asdict(s) for s in state.store.sources().values()]})
+            return json_reply({"sources": [s.as_dict() for s in state.store.sources().values()]})
         if isinstance(job, PingJob):
             return json_reply({"ok": True})
     except GovKGError as exc:
@@ -223,6 +223,10 @@ def _triples(raw: Iterable[ox.Triple], fmt: formats.Format, limit: int) -> tuple
 
 def run_rows(job: RowsJob, state: WorkerState) -> Reply:
     """A query's rows as plain JSON values, for the JSON API."""
+    if job.keys:
+        from graph.queries import check_keys
+
+        check_keys(state.store, job.keys)
     result = state.store.query(job.query, limit=job.limit)
     if result.kind != "select":
         raise QueryError("the JSON API's rows need a SELECT query")

@@ -42,6 +42,7 @@ class RowsJob:
     query: str
     limit: int
     meta: dict[str, Any] = field(default_factory=dict)  # name, title, params: copied into the answer
+    keys: tuple[tuple[str, str, str], ...] = ()  # (parameter, kind, value) to find in the graph first
 
 
 @dataclass(frozen=True)
@@ -112,4 +113,9 @@ def status_of(exc: GovKGError) -> int:
 
 def reply_for(exc: GovKGError) -> Reply:
     text = f"{exc.where}: {exc.message}" if exc.where else exc.message
+    suggestions = [s.as_dict() for s in getattr(exc, "suggestions", [])]
+    if suggestions:  # a key not in the graph: the nearest ones, for a client to offer
+        status = status_of(exc)
+        return json_reply({"ok": False, "status": status, "error": text, "hint": exc.hint,
+                           "suggestions": suggestions}, status)
     return error_reply(status_of(exc), text, exc.hint)

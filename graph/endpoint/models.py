@@ -6,7 +6,7 @@ The OpenAPI document (graph/endpoint/openapi.py) is generated from them and from
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,13 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class KeySuggestion(BaseModel):
+    key: str
+    label: str
+    kind: str
+    iri: str
+
+
 class Error(BaseModel):
     """The one error shape of every HTTP answer."""
 
@@ -26,6 +33,8 @@ class Error(BaseModel):
     status: int
     error: str
     hint: str | None = None
+    suggestions: list[KeySuggestion] | None = Field(
+        None, description="a parameter naming a key that is not in the graph: the nearest keys that are")
 
 
 class Health(_Open):
@@ -52,7 +61,7 @@ class Source(_Open):
     origin: str
     ingester: str
     title: str | None = None
-    report: str | None = None
+    report: dict[str, Any] | None = Field(None, description="what the ingest found (counts, problems), as JSON")
     name: str | None = Field(None, description="the IRI the source is published under, when it has one")
 
 
@@ -65,6 +74,8 @@ class Param(BaseModel):
     type: str
     default: str | None
     help: str
+    kind: str | None = Field(None, description="the kind of thing an iri parameter names (scope, programme, body, "
+                                               "theme, person, post, source): its value must be in the graph")
 
 
 class CannedQuery(_Open):

@@ -203,7 +203,8 @@ def openapi(queries: dict[str, CannedQuery], routes: list[ApiRoute]) -> dict[str
                                              for p in q.params if p.name == n)} for n in canned_params],
                 "responses": {"200": _json("Rows", "the rows, as plain JSON values"),
                               "400": _error("an unknown or malformed parameter"),
-                              "404": _error("no canned query of that name"),
+                              "404": _error("no canned query of that name, or a parameter naming a key that is not in the "
+                                             "graph (with the nearest keys as suggestions)"),
                               "503": _error("stopped at the timeout")}}},
             "/api/analyse/{name}": {"get": {
                 "summary": "run a governance analysis; its parameters are query-string parameters",

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.keys import KINDS, Key, iri_of, nearest, unknown_key
 from graph.namespaces import shorten
 from graph.neo4j.connection import Neo4jConnection
 from graph.queries import CannedQuery, canned_queries, get_query
+from graph.results import table_lines
 from ontology import QUERIES_DIR
 
 
@@ -67,6 +69,24 @@ def run_cypher(conn: Neo4jConnection, text: str, params: Mapping[str, Any] | Non
                         parameters={k: plain_value(v) for k, v in (params or {}).items()})
 
 
+def check_keys(conn: Neo4jConnection, canned: CannedQuery, given: Mapping[str, str] | None = None) -> None:
+    """Raise :class:`graph.keys.UnknownKeyError` when a canned query's parameter names a key that has no node in
+    Neo4j, with the nearest keys of its kind that have one (as ``CannedQuery.check`` does on the store)."""
+    from graph.neo4j.mapping import NODE_LABEL
+
+    for name, kind_name, value in canned.key_refs(given):
+        kind = KINDS[kind_name]
+        iri = iri_of(kind, value)
+        _, rows, _ = conn.run_keys(f"MATCH (n:{NODE_LABEL} {{uri: $iri}}) RETURN count(n) AS n", {"iri": iri})
+        if rows and rows[0][0]:
+            continue
+        _, rows, _ = conn.run_keys(f"MATCH (n:{NODE_LABEL}) WHERE n.uri STARTS WITH $prefix "
+                                   "RETURN n.uri AS uri, n.label AS label", {"prefix": kind.iri("")})
+        keys = [Key(kind.key_of(str(uri)) or str(uri), str(label or ""), kind.name, str(uri)) for uri, label in rows]
+        key = kind.key_of(iri) or iri
+        raise unknown_key(name, kind, key, nearest(key, keys))
+
+
 def plain_value(value: Any) -> Any:
     """A driver value as plain Python: temporal values as ISO text, nodes as their uri (or properties)."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -103,7 +123,7 @@ def _cell(value: Any, short: bool = False) -> str:
     return str(value)
 
 
-def render_cypher(result: CypherResult, fmt: str = "table", max_width: int = 60) -> str:
+def render_cypher(result: CypherResult, fmt: str = "table", *, wide: bool = False) -> str:
     if fmt == "json":
         out: dict[str, Any] = {"columns": result.columns, "rows": result.records()}
         if result.truncated:
@@ -115,19 +135,10 @@ def render_cypher(result: CypherResult, fmt: str = "table", max_width: int = 60)
         writer.writerow(result.columns)
         writer.writerows([_cell(v) for v in row] for row in result.rows)
         return buf.getvalue()
-    body = [[_clip(_cell(v, short=True), max_width) for v in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(result.columns)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(result.columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines = table_lines(result.columns, [[_cell(v, short=True) for v in row] for row in result.rows], wide=wide)
     n = len(result.rows)
     footer = f"{n} row{'s' if n != 1 else ''} in {result.seconds * 1000:.1f} ms"
     if result.truncated:
         footer += f" (truncated at {result.limit} rows)"
     lines.append(footer)
     return "\n".join(lines)
-
-
-def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -113,11 +113,22 @@ class Facets:
             if any(low == n.lower() for n in names if n):
                 found.append(iri)
         if not found:
-            examples = sorted({self.context.entities[i].key if i in self.context.entities else i
-                               for i in known}, key=lambda k: (-len(known.get(k, [])), k))[:8]
-            raise QueryError(f"no {facet} {ref!r} among the indexed items",
-                             hint=f"give a key, label or IRI, e.g. {', '.join(examples)}")
+            raise QueryError(f"no {facet} {ref!r} among the indexed items", hint=self._nearest(facet, text, known))
         return found
+
+    def _nearest(self, facet: str, text: str, known: dict[str, Any]) -> str:
+        """The hint for a name that is in no item of a facet: the nearest names that are, else some examples."""
+        from graph.keys import Key, nearest
+
+        keys = []
+        for iri in known:
+            ent = self.context.entities.get(iri)
+            keys.append(Key(ent.key if ent else iri, ent.label if ent else "", facet, iri))
+        near = nearest(text, keys)
+        if near:
+            return "nearest: " + ", ".join(f"{k.key} ({k.label})" if k.label else k.key for k in near)
+        examples = sorted({k.key for k in keys}, key=lambda k: (-len(known.get(k, [])), k))[:8]
+        return f"give a key, label or IRI, e.g. {', '.join(examples)}"
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Items that pass every filter, or None when all do. Without a kind filter, figures are left out."""

@@ -335,7 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse",
+           "cli.ask")
 
 
 def _plugins() -> list[Any]:

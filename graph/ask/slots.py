@@ -104,7 +104,7 @@ def _one(p: Param, kind: AskKind, slots: Slots) -> Filled | None:
         for m in slots.mentions:
             body = next((e for e in m.entities if e.type == "body"), None)
             if body is not None:
-                return Filled(p.name, body.iri, body.label, m.text)
+                return Filled(p.name, body.label, body.label, m.text)
         return None
     if p.name == "text":
         quoted = QUOTED.search(q)

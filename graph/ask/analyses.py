@@ -85,9 +85,11 @@ def changes(ctx: Context, params: dict[str, str]) -> Rows:
             rows.append(_change("ended", ev, f"{ev.holder_label} stopped {ev.kind} for {ev.scope_label}"))
     for chain in found.transferred:
         if concerns(chain.source) or concerns(chain.target):
-            rows.append(_change("transferred", chain.target,
-                                f"{chain.source.holder_label} → {chain.target.holder_label} "
-                                f"({chain.source.kind} for {chain.source.scope_label})"))
+            holders = [chain.source.holder_label, *(t.target.holder_label for t in chain.steps)]
+            if holders[-1] != chain.target.holder_label:
+                holders.append(chain.target.holder_label)
+            rows.append(_change("transferred", chain.target, " → ".join(dict.fromkeys(holders))
+                                + f" ({chain.source.kind} for {chain.source.scope_label})"))
     for ev in found.came_and_went:
         if concerns(ev):
             rows.append(_change("came and went", ev, f"{ev.holder_label} held {ev.kind} for {ev.scope_label} "

@@ -54,6 +54,7 @@ class Asker:
 
     @property
     def router(self) -> KindRouter:
+        entities = self.entities
         with self._lock:
             if self._router is None:
                 from graph.search.searcher import settings_embedder
@@ -61,7 +62,7 @@ class Asker:
                 embedder = settings_embedder(self.settings)
                 fast = embedder.query_encoder  # the ONNX query path (None: torch)
                 encode = fast.encode if fast is not None else embedder.encode_torch
-                self._router = KindRouter(self.kinds, encode)
+                self._router = KindRouter(self.kinds, encode, entities)
             return self._router
 
     def searcher(self) -> Any:
@@ -118,7 +119,9 @@ class Asker:
                           alternatives=[r.as_dict() for r in u.readings[:ALTERNATIVES]],
                           search=u.question)
         clearer = max(u.readings, key=lambda r: r.similarity + (PATTERN_BONUS if r.pattern else 0.0))
-        if clearer.missing and clearer.similarity - best.similarity >= CLEARER_BY:
+        names_used = any(p.read_from not in ("default", "no period given") and best.kind.param(p.name) is not None
+                         and best.kind.param(p.name).type.startswith("iri") for p in best.params)  # type: ignore[union-attr]
+        if clearer.missing and not names_used and clearer.similarity - best.similarity >= CLEARER_BY:
             best = clearer  # plainly this kind, but without the name it needs: ask rather than answer another
         answer = Answer(u.question, ANSWERED, kind=best.kind.name, kind_title=best.kind.title,
                         score=best.score, params=best.params, view=best.kind.view, alternatives=alternatives)

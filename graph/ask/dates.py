@@ -32,6 +32,7 @@ DATE_FORMS = [  # (pattern, grain): each names one date, day, month, financial y
     (_re(r"\b(?P<fy>(?:19|20)\d\d)[-/–](?P<fy2>\d\d)\b"), "fy"),
     (_re(rf"\b{_YEAR.format('y')}\b"), "year"),
 ]
+GRAINS = ("day", "month", "fy", "year")
 NOW = _re(r"\b(now|today|currently|current|at present|these days|present day|nowadays|this year)\b")
 RANGE = _re(r"\b(?:between|from)\s+(?P<a>.{4,20}?)\s+(?:and|to|until|till|-|–)\s+(?P<b>.{4,20}?)(?=[\s?.,;!]|$)")
 RANGE_BARE = _re(r"\b(?P<a>(?:19|20)\d\d)\s*(?:to|until|–|-)\s*(?P<b>(?:19|20)\d\d)\b")
@@ -100,14 +101,14 @@ def _one(match: re.Match[str], grain: str) -> tuple[dt.date, dt.date] | None:
 
 def parse_date(text: str, *, today: dt.date | None = None) -> Period | None:
     """The first date, month, financial year or year in ``text`` (or "now"), with its span."""
-    best: Period | None = None
+    found_all: list[Period] = []
     for pattern, grain in DATE_FORMS:
         for match in pattern.finditer(text):
             found = _one(match, grain)
-            if found and (best is None or match.start() < best.span[0]):
-                best = Period(found[0], found[1], grain, match.group(0), match.span())
             if found:
-                break
+                found_all.append(Period(found[0], found[1], grain, match.group(0), match.span()))
+    # the most precise date written wins ("in 2008, in October 2008" is October), then the first
+    best = min(found_all, key=lambda p: (GRAINS.index(p.grain), p.span[0]), default=None)
     now = NOW.search(text)
     if now and (best is None or now.start() < best.span[0]):
         day = today or dt.date.today()

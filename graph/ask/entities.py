@@ -34,6 +34,8 @@ recommendations recommendation post role year years now today cost costs between
 STOP = frozenset(_STOP_WORDS.split())
 SHORT_CASED = re.compile(r"^[A-Z][A-Za-z0-9&]{1,7}$")  # an abbreviation matched only as written: NAO, DH, NHSX
 MAX_WORDS = 8
+PART_MIN_WORDS = 3
+PARTIAL_SCORE = 95.0  # a run of words that is a large part of a name
 FUZZY_USE = 90.0  # a fuzzy match at least this close is read as the name
 FUZZY_SUGGEST = 80.0  # … at least this close is offered as "did you mean"
 
@@ -79,6 +81,7 @@ class Mention:
 @dataclass
 class EntityIndex:
     names: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    partial: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     cased: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     by_iri: dict[str, Entity] = field(default_factory=dict)
 
@@ -122,6 +125,25 @@ class EntityIndex:
         n = norm(name)
         if n and n not in STOP and entity not in self.names[n]:
             self.names[n].append(entity)
+            self._add_parts(n, entity)
+
+    def _add_parts(self, name: str, entity: Entity) -> None:
+        """Runs of three or more words that make up at least half of a name ("npfit detailed care records" of
+        "npfit detailed care records local service providers"), for questions that shorten a long name."""
+        words = name.split()
+        for n in range(PART_MIN_WORDS, len(words)):
+            if n * 2 < len(words):
+                continue
+            for i in range(len(words) - n + 1):
+                run = words[i:i + n]
+                if run[0] in STOP or run[-1] in STOP:
+                    continue
+                text = " ".join(run)
+                if entity not in self.partial[text]:
+                    self.partial[text].append(entity)
+
+    def of_type(self, type_: str) -> list[Entity]:
+        return [e for e in self.by_iri.values() if e.type == type_]
 
     def entity(self, iri: str) -> Entity | None:
         return self.by_iri.get(iri)
@@ -131,12 +153,16 @@ class EntityIndex:
         words = norm(question).split()
         raw = re.findall(r"[A-Za-z0-9&]+", question)
         found: list[Mention] = []
-        for n in range(min(MAX_WORDS, len(words)), 0, -1):
+        for n in range(min(MAX_WORDS, len(words)), 0, -1):  # longest first: a whole name, else a large part
             for i in range(len(words) - n + 1):
                 text = " ".join(words[i:i + n])
+                if _taken(found, i, i + n):
+                    continue
                 hits = self.names.get(text)
-                if hits and not _taken(found, i, i + n):
+                if hits:
                     found.append(Mention(text, i, i + n, _ranked(hits), 100.0, text))
+                elif n >= PART_MIN_WORDS and (part := self.partial.get(text)):
+                    found.append(Mention(text, i, i + n, _ranked(part), PARTIAL_SCORE, text))
         for word in raw:  # abbreviations as written (NAO, DH, NHSX)
             hits = self.cased.get(word)
             pos = _position(words, word)
@@ -186,6 +212,22 @@ class EntityIndex:
                 if (not types or e.type in types) and e not in out:
                     out.append(e)
         return out[:limit]
+
+
+def masked(question: str, mentions: list[Mention]) -> str:
+    """The question with each name replaced by a word for its kind ("what replaced the body?"), so that the kind
+    of question is judged on its wording and dates are read from the words around the names (a name such as
+    "Paperless NHS by 2018" holds a year that is not the question's)."""
+    out = question
+    for m in sorted(mentions, key=lambda m: -len(m.text)):
+        words = m.text.split()
+        pattern = r"(?<![A-Za-z0-9])" + r"[^A-Za-z0-9&]+(?:s[^A-Za-z0-9&]+)?".join(map(re.escape, words)) \
+            + r"(?![A-Za-z0-9])"
+        out = re.sub(pattern, PLACEHOLDER.get(m.entities[0].type, "it"), out, count=1, flags=re.IGNORECASE)
+    return out
+
+
+PLACEHOLDER = {"body": "X", "scope": "X", "programme": "X", "post": "X", "person": "X", "theme": "X"}
 
 
 def _ranked(entities: list[Entity]) -> tuple[Entity, ...]:

@@ -12,6 +12,7 @@ A kind is one file, so adding a kind is adding a file:
       # ask-label: holderLabel                         (the column that names a row)
       # ask-view: accountability                       (the explorer view that shows the same)
       # ask-summary: {n} holder(s) of {subject} in {period}: {list:holderLabel}.
+      # ask-requires: pattern                          (only when a pattern is in the question)
 
 * an analysis in ``ontology/queries/ask/*.yaml`` with the same fields and ``analysis:`` naming the function in
   :mod:`graph.ask.analyses` that answers it.
@@ -47,6 +48,7 @@ class AskKind:
     label: str | None = None
     view: str | None = None
     summary: str = "{n} row(s)."
+    requires_pattern: bool = False  # chosen only when one of its patterns is in the question
     query: CannedQuery | None = None
     analysis: str | None = None
     path: Path = field(default=Path())
@@ -82,7 +84,8 @@ def from_query(query: CannedQuery) -> AskKind | None:
     return AskKind(query.name, query.title, query.description, query.params, tuple(lines["ask"]),
                    _compile(lines.get("ask-pattern", []), query.path),
                    tuple((one("ask-needs") or "").split()), one("ask-record"), one("ask-label"), one("ask-view"),
-                   one("ask-summary") or "{n} row(s).", query=query, path=query.path)
+                   one("ask-summary") or "{n} row(s).", one("ask-requires") == "pattern", query=query,
+                   path=query.path)
 
 
 def from_yaml(path: Path) -> AskKind:
@@ -99,7 +102,7 @@ def from_yaml(path: Path) -> AskKind:
     return AskKind(path.stem, data["title"], data.get("description", ""), params, tuple(data["ask"]),
                    _compile(list(data.get("patterns") or []), path), tuple(data.get("needs") or ()),
                    data.get("record"), data.get("label"), data.get("view"), data.get("summary", "{n} row(s)."),
-                   analysis=data["analysis"], path=path)
+                   data.get("requires") == "pattern", analysis=data["analysis"], path=path)
 
 
 @cache

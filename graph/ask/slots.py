@@ -20,7 +20,7 @@ ACCOUNTABILITY_KINDS = [("sro", r"\bsros?\b|senior responsible"), ("oversight", 
                         ("scrutiny", r"\bscrutin"), ("funding", r"\bfund(ed|ing|er)\b"),
                         ("sponsor", r"\bsponsor"), ("policy", r"\bpolicy\b"),
                         ("delivery", r"\bdeliver(ed|y|ing)?\b")]
-FIGURE_KINDS = [("budget", r"\bbudget"), ("spend-to-date", r"\bspen[dt]\b|\bspending\b"),
+FIGURE_KINDS = [("budget", r"\bbudget"), ("spend-to-date", r"\bspend to date|spent (so far|to date)"),
                 ("contract-value", r"\bcontract value|contracts? (were |was )?worth"),
                 ("benefit-forecast", r"\bbenefits?\b")]
 CLASSES = [("Recommendation", r"recommendations?"), ("Finding", r"findings?"), ("Lesson", r"lessons?"),
@@ -42,14 +42,40 @@ class Slots:
     question: str
     mentions: list[Mention]
     period: Period | None
+    plain: str = ""  # the question with its names replaced by words for their kinds
+    posts: list[Entity] | None = None  # every post, for posts named by their body and title words
 
     def entity_for(self, param: Param) -> tuple[Entity, Mention] | None:
+        """The thing the parameter asks for: of the first type it accepts that the question names; of two
+        names, the one not introduced as the maker ("did the NAO find…", "by the PAC")."""
         accepts = ACCEPTS.get(param.type, ())
+        words = self.question.lower().split()
         for wanted in accepts:
-            for m in self.mentions:
-                for e in m.entities:
-                    if e.type == wanted:
-                        return e, m
+            found = [(e, m) for m in self.mentions for e in m.entities[:3] if e.type == wanted]
+            found = list({e.iri: (e, m) for e, m in found}.values())
+            if found:
+                return min(found, key=lambda em: (_maker(em[1], self.question), em[1].start))
+            if wanted == "post" and self.posts:
+                post = self._post_by_body(words)
+                if post:
+                    return post
+        return None
+
+    def _post_by_body(self, words: list[str]) -> tuple[Entity, Mention] | None:
+        """A post named as its body plus a title word: "who chaired the Committee of Public Accounts" is the
+        Chair of the Committee of Public Accounts."""
+        stems = {w[:5] for w in re.findall(r"[a-z]+", self.question.lower()) if len(w) > 3}
+        for m in self.mentions:
+            for body in m.entities[:2]:
+                if body.type != "body":
+                    continue
+                for post in self.posts or []:
+                    label = post.label.lower()
+                    if body.label.lower() in label:
+                        rest = {w[:5] for w in re.findall(r"[a-z]+", label.replace(body.label.lower(), ""))
+                                if len(w) > 3}
+                        if rest & stems:
+                            return post, m
         return None
 
 
@@ -92,14 +118,15 @@ def _one(p: Param, kind: AskKind, slots: Slots) -> Filled | None:
         if p.type == "integer":
             return Filled(p.name, str(period.year), str(period.year), period.text)
         return Filled(p.name, period.financial_year, period.financial_year, period.text)
+    words = slots.plain or q  # closed lists are read around the names, not inside them
     if p.name == "rating":
-        return _closed(p.name, RATINGS, q)
+        return _closed(p.name, RATINGS, words)
     if p.name == "kind" and kind.query is not None and "figure" in kind.name:
-        return _closed(p.name, FIGURE_KINDS, q)
+        return _closed(p.name, FIGURE_KINDS, words)
     if p.name == "kind":
-        return _closed(p.name, ACCOUNTABILITY_KINDS, q)
+        return _closed(p.name, ACCOUNTABILITY_KINDS, words)
     if p.name == "class":
-        return _closed(p.name, CLASSES, q)
+        return _closed(p.name, CLASSES, words)
     if p.name == "department":
         for m in slots.mentions:
             body = next((e for e in m.entities if e.type == "body"), None)
@@ -114,6 +141,16 @@ def _one(p: Param, kind: AskKind, slots: Slots) -> Filled | None:
         topic = topic_of(q)
         return Filled(p.name, topic, topic, topic) if topic else None
     return None
+
+
+MAKER = re.compile(r"\b(did|by|from|according to)\s+(the\s+)?$", re.IGNORECASE)
+
+
+def _maker(m: Mention, question: str) -> bool:
+    """Whether the name is introduced as who made something ("what did the NAO find", "made by the PAC")."""
+    words = question.split()
+    before = " ".join(words[max(0, m.start - 2):m.start]) + " "
+    return bool(MAKER.search(before))
 
 
 def _closed(name: str, choices: list[tuple[str, str]], question: str) -> Filled | None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from graph.ask.answer import Filled
 from graph.ask.dates import Period, find_period
-from graph.ask.entities import EntityIndex, Mention
+from graph.ask.entities import EntityIndex, Mention, masked
 from graph.ask.kinds import AskKind
 from graph.ask.slots import Slots, fill
 
@@ -36,7 +36,9 @@ class Reading:
 
     @property
     def score(self) -> float:
-        return self.similarity + (PATTERN_BONUS if self.pattern else 0.0) - UNFILLED_PENALTY * bool(self.missing)
+        unwanted = self.kind.requires_pattern and not self.pattern
+        return (self.similarity + (PATTERN_BONUS if self.pattern else 0.0) - UNFILLED_PENALTY * bool(self.missing)
+                - 1.0 * unwanted)
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.name, "title": self.kind.title, "score": round(self.score, 4),
@@ -60,14 +62,15 @@ class Understanding:
 class KindRouter:
     """The kinds with their example phrasings embedded once."""
 
-    def __init__(self, kinds: dict[str, AskKind], encode: Any) -> None:
+    def __init__(self, kinds: dict[str, AskKind], encode: Any, entities: EntityIndex | None = None) -> None:
         self.kinds = list(kinds.values())
         self.encode = encode  # texts → unit vectors (rows)
         owners, texts = [], []
         for i, k in enumerate(self.kinds):
             for example in (k.title, *k.examples):
                 owners.append(i)
-                texts.append(example)
+                text = masked(example, entities.mentions(example, fuzzy=False)) if entities else example
+                texts.append(without_period(text, find_period(text)))
         self.owners = np.asarray(owners)
         self.vectors = np.asarray(encode(texts), dtype=np.float32)
 
@@ -79,19 +82,28 @@ class KindRouter:
         return best
 
 
+def without_period(text: str, period: Period | None) -> str:
+    """The text with its period written one way for each grain, so that the years in it do not sway the
+    kind: "in 2018" and "in June 2020" both read "in 2000", a range "between 2000 and 2010"."""
+    if period is None:
+        return text
+    standard = {"range": "between 2000 and 2010", "now": "now"}.get(period.grain, "2000")
+    return text[: period.span[0]] + standard + text[period.span[1]:]
+
+
 def understand(question: str, router: KindRouter, entities: EntityIndex, *,
                today: dt.date | None = None) -> Understanding:
     """Every kind's reading of the question, best first."""
     import time
 
     t0 = time.perf_counter()
-    period = find_period(question, today=today)
-    rest = question if period is None else question[: period.span[0]] + " " + question[period.span[1]:]
-    mentions = entities.mentions(rest)
+    mentions = entities.mentions(question)
+    plain = masked(question, mentions)
+    period = find_period(plain, today=today)
     t1 = time.perf_counter()
-    sims = router.similarities(question)
+    sims = router.similarities(without_period(plain, period))
     t2 = time.perf_counter()
-    slots = Slots(question, mentions, period)
+    slots = Slots(question, mentions, period, plain, entities.of_type("post"))
     readings = []
     for kind, sim in zip(router.kinds, sims, strict=True):
         params, missing = fill(kind, slots)

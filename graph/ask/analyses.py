@@ -108,6 +108,7 @@ def not_addressed(ctx: Context, params: dict[str, str]) -> Rows:
     from graph.analytics.coverage import NOT_COVERED
 
     report = ctx.coverage(params.get("programme"))
+    found = [c for c in report.lessons if c.status == NOT_COVERED]
+    found.sort(key=lambda c: (c.date or dt.date.min, c.lesson), reverse=True)  # the latest first
     return [{"lesson": c.iri, "title": c.title, "programme": c.programme_label,
-             "raised by": c.raised_by, "date": c.date.isoformat() if c.date else ""}
-            for c in report.lessons if c.status == NOT_COVERED]
+             "raised by": c.raised_by, "date": c.date.isoformat() if c.date else ""} for c in found]

@@ -25,7 +25,7 @@ from graph.backends import Backend
 from graph.errors import GovKGError
 from graph.settings import Settings
 
-MAX_ROWS = 200
+MAX_ROWS = 1000
 ALTERNATIVES = 3
 CLEARER_BY = 0.1  # similarity by which a kind the question cannot fill beats the best one it can
 

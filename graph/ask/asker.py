@@ -20,7 +20,7 @@ from graph.ask.answer import ANSWERED, CLARIFY, NOT_FOUND, NOT_UNDERSTOOD, Answe
 from graph.ask.entities import ACCEPTS, EntityIndex
 from graph.ask.kinds import AskKind, ask_kinds
 from graph.ask.provenance import row_sources
-from graph.ask.understand import MIN_SCORE, PATTERN_BONUS, KindRouter, Reading, Understanding, understand
+from graph.ask.understand import MIN_SCORE, KindRouter, Reading, Understanding, understand
 from graph.backends import Backend
 from graph.errors import GovKGError
 from graph.settings import Settings
@@ -113,16 +113,19 @@ class Asker:
     def _answer(self, u: Understanding) -> Answer:
         best = u.best
         alternatives = [r.as_dict() for r in u.readings[1:1 + ALTERNATIVES]]
-        if best is None or best.score < MIN_SCORE:
+        if best is not None:
+            clearer = max(u.readings, key=lambda r: r.fit)
+            names_used = any(p.read_from not in ("default", "no period given") and best.kind.param(p.name) is not None
+                             and best.kind.param(p.name).type.startswith("iri")  # type: ignore[union-attr]
+                             for p in best.params)
+            if clearer.missing and clearer.fit >= MIN_SCORE and (
+                    best.score < MIN_SCORE or (not names_used and clearer.fit - best.fit >= CLEARER_BY)):
+                best = clearer  # plainly this kind, but without the name it needs: ask rather than answer another
+        if best is None or (best.score < MIN_SCORE and not best.missing):
             return Answer(u.question, NOT_UNDERSTOOD,
                           "This question does not match any kind of question the graph can answer.",
                           alternatives=[r.as_dict() for r in u.readings[:ALTERNATIVES]],
                           search=u.question)
-        clearer = max(u.readings, key=lambda r: r.similarity + (PATTERN_BONUS if r.pattern else 0.0))
-        names_used = any(p.read_from not in ("default", "no period given") and best.kind.param(p.name) is not None
-                         and best.kind.param(p.name).type.startswith("iri") for p in best.params)  # type: ignore[union-attr]
-        if clearer.missing and not names_used and clearer.similarity - best.similarity >= CLEARER_BY:
-            best = clearer  # plainly this kind, but without the name it needs: ask rather than answer another
         answer = Answer(u.question, ANSWERED, kind=best.kind.name, kind_title=best.kind.title,
                         score=best.score, params=best.params, view=best.kind.view, alternatives=alternatives)
         if best.missing:

@@ -8,13 +8,14 @@ well enough, or the best needs a name the graph does not have, the question is n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from graph.ask.answer import Filled
-from graph.ask.dates import Period, find_period
+from graph.ask.dates import MONTHS, Period, find_period
 from graph.ask.entities import EntityIndex, Mention, masked
 from graph.ask.kinds import AskKind
 from graph.ask.slots import Slots, fill
@@ -35,10 +36,14 @@ class Reading:
     missing: list[str]
 
     @property
-    def score(self) -> float:
+    def fit(self) -> float:
+        """How well the wording fits the kind, whether or not the question fills its parameters."""
         unwanted = self.kind.requires_pattern and not self.pattern
-        return (self.similarity + (PATTERN_BONUS if self.pattern else 0.0) - UNFILLED_PENALTY * bool(self.missing)
-                - 1.0 * unwanted)
+        return self.similarity + (PATTERN_BONUS if self.pattern else 0.0) - 1.0 * unwanted
+
+    @property
+    def score(self) -> float:
+        return self.fit - UNFILLED_PENALTY * bool(self.missing)
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.name, "title": self.kind.title, "score": round(self.score, 4),
@@ -91,6 +96,16 @@ def without_period(text: str, period: Period | None) -> str:
     return text[: period.span[0]] + standard + text[period.span[1]:]
 
 
+CAPITALISED = re.compile(r"(?<=\s)(?:[A-Z][\w&'’-]*)(?:\s+(?:(?:of|for|and|the|in|on|&)\s+)*[A-Z][\w&'’-]*)*")
+NOT_NAMES = frozenset({"X", "I", *(m.capitalize() for m in MONTHS)})
+
+
+def unknown_names_masked(text: str) -> str:
+    """Capitalised runs the graph does not know ("the Department of Silly Walks") also read as a name, so that
+    the question's wording still shows its kind (and the missing name is asked about)."""
+    return CAPITALISED.sub(lambda m: m.group(0) if m.group(0) in NOT_NAMES else "X", text)
+
+
 def understand(question: str, router: KindRouter, entities: EntityIndex, *,
                today: dt.date | None = None) -> Understanding:
     """Every kind's reading of the question, best first."""
@@ -101,7 +116,7 @@ def understand(question: str, router: KindRouter, entities: EntityIndex, *,
     plain = masked(question, mentions)
     period = find_period(plain, today=today)
     t1 = time.perf_counter()
-    sims = router.similarities(without_period(plain, period))
+    sims = router.similarities(unknown_names_masked(without_period(plain, period)))
     t2 = time.perf_counter()
     slots = Slots(question, mentions, period, plain, entities.of_type("post"))
     readings = []

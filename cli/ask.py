@@ -61,7 +61,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for line in answer_lines(answer):
             _out(line)
-    return 0 if not answer.refused else 4
+    return 0
 
 
 def answer_lines(answer: Any) -> list[str]:

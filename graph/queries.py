@@ -132,7 +132,7 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
 
     ``comment`` is the language's line comment: ``#`` for SPARQL, ``//`` for Cypher.
     """
-    header = re.compile(rf"^{re.escape(comment)}\s*(title|description|param|ask(?:-[a-z]+)?):\s*(.*)$")
+    header = re.compile(rf"^{re.escape(comment)}\s*(title|description|param|ask(?:-[a-z]+)*):\s*(.*)$")
     meta: dict[str, str] = {}
     params: list[Param] = []
     ask: list[tuple[str, str]] = []

@@ -19,7 +19,7 @@ from graph.ask.analyses import run_analysis
 from graph.ask.answer import ANSWERED, CLARIFY, NOT_FOUND, NOT_UNDERSTOOD, Answer, Row, summarise
 from graph.ask.entities import ACCEPTS, EntityIndex
 from graph.ask.kinds import AskKind, ask_kinds
-from graph.ask.provenance import row_sources
+from graph.ask.provenance import records_by_pattern, row_sources
 from graph.ask.understand import MIN_SCORE, KindRouter, Reading, Understanding, understand
 from graph.backends import Backend
 from graph.errors import GovKGError
@@ -152,8 +152,10 @@ class Asker:
             answer.search = u.question
             return answer
         record = best.kind.record
-        answer.rows = [Row({k: v for k, v in r.items()}, str(r[record]) if record and r.get(record) else None)
-                       for r in rows[:MAX_ROWS]]
+        rows = rows[:MAX_ROWS]
+        records = records_by_pattern(self.store, rows, best.kind.record_pattern) if best.kind.record_pattern \
+            else [str(r[record]) if record and r.get(record) else None for r in rows]
+        answer.rows = [Row(dict(r), found) for r, found in zip(rows, records, strict=True)]
         sources = row_sources(self.store, [r.record for r in answer.rows if r.record])
         for r in answer.rows:
             found = sources.get(r.record or "", {})

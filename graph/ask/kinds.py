@@ -9,6 +9,7 @@ A kind is one file, so adding a kind is adding a file:
       # ask-pattern: \\b(accountable|responsible)\\b   (a regular expression that speaks for the kind)
       # ask-needs: subject                             (parameters the question must fill)
       # ask-record: accountability                     (the column naming each row's record, for its sources)
+      # ask-record-pattern: ?record gk:predecessor ?from  (or: a pattern that finds it from the row's columns)
       # ask-label: holderLabel                         (the column that names a row)
       # ask-view: accountability                       (the explorer view that shows the same)
       # ask-summary: {n} holder(s) of {subject} in {period}: {list:holderLabel}.
@@ -49,6 +50,7 @@ class AskKind:
     view: str | None = None
     summary: str = "{n} row(s)."
     requires_pattern: bool = False  # chosen only when one of its patterns is in the question
+    record_pattern: str | None = None  # a graph pattern finding ?record from a row's columns (as variables)
     query: CannedQuery | None = None
     analysis: str | None = None
     path: Path = field(default=Path())
@@ -84,8 +86,8 @@ def from_query(query: CannedQuery) -> AskKind | None:
     return AskKind(query.name, query.title, query.description, query.params, tuple(lines["ask"]),
                    _compile(lines.get("ask-pattern", []), query.path),
                    tuple((one("ask-needs") or "").split()), one("ask-record"), one("ask-label"), one("ask-view"),
-                   one("ask-summary") or "{n} row(s).", one("ask-requires") == "pattern", query=query,
-                   path=query.path)
+                   one("ask-summary") or "{n} row(s).", one("ask-requires") == "pattern",
+                   one("ask-record-pattern"), query=query, path=query.path)
 
 
 def from_yaml(path: Path) -> AskKind:

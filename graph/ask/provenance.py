@@ -35,3 +35,18 @@ def row_sources(store: Backend, records: Iterable[str]) -> dict[str, dict[str, l
             if row.get("quote") and str(row["quote"]) not in entry["evidence"]:
                 entry["evidence"].append(str(row["quote"]))
     return out
+
+
+def records_by_pattern(store: Backend, rows: list[dict[str, Any]], pattern: str) -> list[str | None]:
+    """Each row's record, found by a graph pattern over the row's IRI columns (a kind's ``ask-record-pattern``,
+    for queries that name the things a record links rather than the record itself)."""
+    names = [c for c in (rows[0] if rows else {}) if f"?{c}" in pattern
+             and all(str(r.get(c, "")).startswith(("http://", "https://")) for r in rows)]
+    if not rows or not names:
+        return [None] * len(rows)
+    values = " ".join("(" + " ".join(f"<{r[c]}>" for c in names) + ")" for r in rows)
+    found: dict[tuple[str, ...], str] = {}
+    for hit in store.select(f"SELECT {' '.join('?' + c for c in names)} ?record WHERE {{ "
+                            f"VALUES ({' '.join('?' + c for c in names)}) {{ {values} }} {pattern} }}"):
+        found.setdefault(tuple(str(hit[c]) for c in names), str(hit["record"]))
+    return [found.get(tuple(str(r[c]) for c in names)) for r in rows]

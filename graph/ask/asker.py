@@ -145,10 +145,16 @@ class Asker:
             answer.status, answer.message = NOT_FOUND, f"The query behind this kind failed: {exc.render()}"
             return answer
         answer.columns = list(rows[0]) if rows else answer.columns
+        ended = 0
+        if u.period is not None and u.period.grain == "now":  # a role that ended on an unknown day is not current
+            ended = sum(1 for r in rows if r.get("endStatus") == "unknown")
+            rows = [r for r in rows if r.get("endStatus") != "unknown"]
         if not rows or _only_zero(rows):
             answer.status = NOT_FOUND
             answer.message = (f"Read as “{best.kind.title}” with " + _params_text(best)
-                              + ": the graph holds nothing for it.")
+                              + ": the graph holds nothing for it."
+                              + (f" ({ended} record(s) that ended on a day the sources do not give were left out: "
+                                 "they cannot be current.)" if ended else ""))
             answer.search = u.question
             return answer
         record = best.kind.record

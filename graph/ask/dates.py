@@ -70,7 +70,7 @@ class Period:
         if self.grain == "fy":
             return self.financial_year
         if self.grain == "now":
-            return f"today ({self.start.isoformat()})"
+            return f"{self.start.isoformat()} (today)"
         if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31):
             return f"{self.start.year} to {self.end.year}"
         return f"{self.start.isoformat()} to {self.end.isoformat()}"

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 ANSWERED, NOT_FOUND, CLARIFY, NOT_UNDERSTOOD = "answered", "not-found", "clarify", "not-understood"
 REFUSALS = (NOT_FOUND, CLARIFY, NOT_UNDERSTOOD)
 LIST_MAX = 5
+ID = "https://w3id.org/govkg/id/"
+BODY = ID + "body/"
 
 
 @dataclass
@@ -70,12 +72,27 @@ class Answer:
         return "?" + urlencode({"view": "sparql", "query": self.sparql}) if self.sparql else None
 
     def view_link(self) -> str | None:
+        """The explorer view that shows the same, opened on what the question named (a query string)."""
         if not self.view or self.view == "sparql":
             return self.console_link()
         params = {"view": self.view}
-        for e in self.entities[:1]:
-            if self.view == "body" and e.get("type") == "body":
-                params["body"] = e["key"]
+        given = {p.name: p.value for p in self.params if p.read_from not in ("default", "no period given")}
+        if self.view == "body":
+            body = next((v for v in given.values() if v.startswith(BODY)), None)
+            if body:
+                params["body"] = body.removeprefix(BODY)
+        elif self.view == "accountability" and "from" in given:
+            params["date"] = given["from"]
+            if self.kind == "changes":
+                params.update({"from": given["from"], "to": given.get("to", given["from"])})
+        elif self.view == "lessons" and (given.get("topic") or given.get("text")):
+            params["q"] = given.get("topic") or given["text"]
+        elif self.view == "analytics":
+            params["tab"] = "coverage"
+        elif self.view == "provenance":
+            thing = next((v for v in given.values() if v.startswith(ID)), None)
+            if thing:
+                params["fact"] = thing.removeprefix(ID)
         return "?" + urlencode(params)
 
     def as_dict(self) -> dict[str, Any]:

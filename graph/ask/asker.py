@@ -168,7 +168,7 @@ class Asker:
             r.sources, r.evidence = found.get("sources", []), found.get("evidence", [])
         labels = {p.name: p.label for p in best.params}
         if u.period is not None:
-            labels["period"] = u.period.label()
+            labels["period"] = u.period.phrase()
         labels.setdefault("period", "at any time")
         answer.summary = summarise(best.kind.summary, rows, labels)
         return answer

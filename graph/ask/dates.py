@@ -60,6 +60,16 @@ class Period:
         first = self.start.year if self.grain in ("fy", "year") or self.start.month >= 4 else self.start.year - 1
         return f"{first}-{(first + 1) % 100:02d}"
 
+    def phrase(self) -> str:
+        """The period as a sentence says it: "in 2020", "on 1 June 2020", "between 2018 and 2023", "today"."""
+        if self.grain == "day":
+            return f"on {self.label()}"
+        if self.grain == "now":
+            return f"today ({self.start.isoformat()})"
+        if self.grain == "range":
+            return f"between {self.label().replace(' to ', ' and ')}"
+        return f"in {self.label()}"
+
     def label(self) -> str:
         if self.grain == "day":
             return f"{self.start.day} {calendar.month_name[self.start.month]} {self.start.year}"

@@ -12,7 +12,7 @@ A kind is one file, so adding a kind is adding a file:
       # ask-record-pattern: ?record gk:predecessor ?from  (or: a pattern that finds it from the row's columns)
       # ask-label: holderLabel                         (the column that names a row)
       # ask-view: accountability                       (the explorer view that shows the same)
-      # ask-summary: {n} holder(s) of {subject} in {period}: {list:holderLabel}.
+      # ask-summary: {n} holder(s) of {subject} {period}: {list:holderLabel}.
       # ask-requires: pattern                          (only when a pattern is in the question)
 
 * an analysis in ``ontology/queries/ask/*.yaml`` with the same fields and ``analysis:`` naming the function in

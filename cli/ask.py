@@ -72,6 +72,11 @@ def answer_lines(answer: Any) -> list[str]:
     shown = [p for p in answer.params if p.read_from != "default"]
     if shown:
         out.append("read: " + "; ".join(f"{p.name} = {p.label} (from “{p.read_from}”)" for p in shown))
+    if answer.also_named:
+        out.append("also named so (not used): " + "; ".join(f"“{a['name']}”: {a['label']} ({a['type']} {a['key']})"
+                                                          for a in answer.also_named))
+    if not answer.refused and answer.alternatives:
+        out.append("other readings: " + "; ".join(f"{a['title']} ({a['score']:.2f})" for a in answer.alternatives[:2]))
     if answer.did_you_mean:
         out.append("did you mean: " + "; ".join(f"{d['label']} ({d['type']} {d['key']})" for d in answer.did_you_mean))
     if answer.refused and answer.alternatives:

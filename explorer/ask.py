@@ -68,6 +68,9 @@ def show_answer(answer: Any) -> None:
     if view and view != answer.console_link():
         links.append(f"[the {answer.view} view]({view})")
     st.caption(how + (" Open " + " or ".join(links) + "." if links else ""))
+    if answer.also_named:
+        st.caption("The name also names: " + "; ".join(f"[{a['label']}]({page_of(a['iri'])}) (“{a['name']}”)"
+                                                        for a in answer.also_named) + " — not used here.")
     things = {e["iri"]: e for e in answer.entities}
     if things:
         st.markdown("About: " + ", ".join(f"[{e['label']}]({page_of(e['iri'])})" for e in things.values()))

@@ -17,7 +17,7 @@ from govkg_data import ASK_EVAL
 from graph.ask import Asker
 from graph.ask.answer import summarise
 from graph.ask.dates import find_period
-from graph.ask.entities import EntityIndex
+from graph.ask.entities import Entity, EntityIndex
 from graph.ask.evaluation import evaluate, load_cases, parts
 from graph.ask.kinds import ask_kinds
 from graph.backends.embedded import Store
@@ -103,6 +103,17 @@ def test_did_you_mean_offers_close_names_of_the_kind_wanted(names: EntityIndex) 
     offered = [e.iri.removeprefix(ID) for e in names.suggestions("who ran Conecting Helth", ("body",))]
     assert offered and offered[0] == "body/nhs-connecting-for-health"
     assert names.suggestions("what is the weather in Leeds", ("body",)) == []
+
+
+def test_two_unlinked_things_of_one_name_are_an_ambiguity_to_tell(names: EntityIndex) -> None:
+    index = EntityIndex()
+    curated, other = (Entity(ID + "body/dcms", "body", "DCMS", 1000.0), Entity(ID + "body/gmpp-dcms", "body", "DCMS"))
+    for entity in (curated, other):
+        index._add("Department for Culture", entity)
+    mention = index.mentions("what did the Department for Culture recommend")[0]
+    assert mention.entities[0] == curated and index.others(curated, mention) == [other]
+    index._link(other.iri, curated.iri)  # linked as the same body: no longer an ambiguity
+    assert index.others(curated, mention) == []
 
 
 # ------------------------------------------------------------------------------------------------ kinds

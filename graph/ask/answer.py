@@ -58,6 +58,7 @@ class Answer:
     did_you_mean: list[dict[str, str]] = field(default_factory=list)
     search: str | None = None
     entities: list[dict[str, str]] = field(default_factory=list)
+    also_named: list[dict[str, str]] = field(default_factory=list)  # other things of a name the answer read
     seconds: float = 0.0
 
     @property
@@ -102,7 +103,7 @@ class Answer:
                 "console": self.console_link(), "view": self.view_link(), "columns": self.columns,
                 "rows": [r.as_dict() for r in self.rows], "summary": self.summary,
                 "alternatives": self.alternatives, "did_you_mean": self.did_you_mean, "search": self.search,
-                "entities": self.entities, "seconds": round(self.seconds, 4)}
+                "entities": self.entities, "also_named": self.also_named, "seconds": round(self.seconds, 4)}
 
 
 _PLACE = re.compile(r"\{(?:(?P<op>list|first|last):(?P<col>[A-Za-z]+)(?P<extra>[^|}]*)(?:\|(?P<sep>[^}]*))?"

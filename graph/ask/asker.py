@@ -127,7 +127,8 @@ class Asker:
                           alternatives=[r.as_dict() for r in u.readings[:ALTERNATIVES]],
                           search=u.question)
         answer = Answer(u.question, ANSWERED, kind=best.kind.name, kind_title=best.kind.title,
-                        score=best.score, params=best.params, view=best.kind.view, alternatives=alternatives)
+                        score=best.score, params=best.params, view=best.kind.view, alternatives=alternatives,
+                        also_named=self._also_named(u, best))
         if best.missing:
             answer.status = CLARIFY
             answer.did_you_mean = self._did_you_mean(u, best)
@@ -181,6 +182,19 @@ class Asker:
             return [{k: _plain(v) for k, v in row.items()} for row in self.store.select(answer.sparql)]
         assert kind.analysis is not None
         return run_analysis(kind.analysis, self, values)
+
+    def _also_named(self, u: Understanding, reading: Reading) -> list[dict[str, str]]:
+        """Other things of the same type that a name the answer read also names (the answer used the curated or
+        best-linked one): an ambiguity the reader is told about."""
+        out: list[dict[str, str]] = []
+        for p in reading.params:
+            chosen = self.entities.entity(p.value)
+            mention = next((m for m in u.mentions if m.text == p.read_from), None)
+            if chosen is None or mention is None:
+                continue
+            out += [e.as_dict() | {"name": mention.text, "used": chosen.label}
+                    for e in self.entities.others(chosen, mention)[:ALTERNATIVES]]
+        return out
 
     def _did_you_mean(self, u: Understanding, best: Reading | None) -> list[dict[str, str]]:
         types: tuple[str, ...] = ()

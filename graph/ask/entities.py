@@ -84,6 +84,7 @@ class EntityIndex:
     partial: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     cased: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     by_iri: dict[str, Entity] = field(default_factory=dict)
+    same: dict[str, str] = field(default_factory=dict)  # record → one record of its group of linked records
 
     @classmethod
     def load(cls, store: Backend) -> EntityIndex:
@@ -114,7 +115,26 @@ class EntityIndex:
                     index._add(str(r["key"]).replace("-", " "), entity)
             if r.get("alt"):
                 index._add(str(r["alt"]), entity)
+        for r in store.select("SELECT ?a ?b WHERE { ?a owl:sameAs|gk:sameInitiativeAs ?b }"):
+            index._link(str(r["a"]), str(r["b"]))
         return index
+
+    def _link(self, a: str, b: str) -> None:
+        ra, rb = self.group(a), self.group(b)
+        if ra != rb:
+            self.same[max(ra, rb)] = min(ra, rb)
+
+    def group(self, iri: str) -> str:
+        """One record standing for every record linked to this one as the same thing."""
+        while iri in self.same:
+            iri = self.same[iri]
+        return iri
+
+    def others(self, chosen: Entity, mention: Mention) -> list[Entity]:
+        """The other things of the same type the mention names, not linked to the chosen one (an ambiguity to
+        tell the reader about)."""
+        return [e for e in mention.entities if e.type == chosen.type and e.iri != chosen.iri
+                and self.group(e.iri) != self.group(chosen.iri)]
 
     def _add(self, name: str, entity: Entity) -> None:
         if SHORT_CASED.match(name) and name.upper() == name.replace("&", "").upper() and any(

@@ -205,6 +205,8 @@ class Answer(_Open):
     did_you_mean: list[dict[str, str]]
     search: str | None = Field(None, description="a search to try instead")
     entities: list[dict[str, str]]
+    also_named: list[dict[str, str]] = Field(default_factory=list,
+                                              description="other things a name read also names, not used")
     seconds: float
 
 

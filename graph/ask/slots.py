@@ -20,7 +20,7 @@ ACCOUNTABILITY_KINDS = [("sro", r"\bsros?\b|senior responsible"), ("oversight", 
                         ("scrutiny", r"\bscrutin"), ("funding", r"\bfund(ed|ing|er)\b"),
                         ("sponsor", r"\bsponsor"), ("policy", r"\bpolicy\b"),
                         ("delivery", r"\bdeliver(ed|y|ing)?\b")]
-FIGURE_KINDS = [("budget", r"\bbudget"), ("spend-to-date", r"\bspend to date|spent (so far|to date)"),
+FIGURE_KINDS = [("total-cost-estimate", r"\btotal cost|\bwhole[- ]life cost"), ("budget", r"\bbudget"), ("spend-to-date", r"\bspend to date|spent (so far|to date)"),
                 ("contract-value", r"\bcontract value|contracts? (were |was )?worth"),
                 ("benefit-forecast", r"\bbenefits?\b")]
 CLASSES = [("Recommendation", r"recommendations?"), ("Finding", r"findings?"), ("Lesson", r"lessons?"),

@@ -37,9 +37,11 @@ def store(bundled_store_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="module")
-def asker(store: Store, bundled_store_path: Path) -> Asker:
+def asker(store: Store, bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Asker:
+    """An asker on the bundled data; its search index in a folder of its own (the bundled store is shared)."""
     need(model_available(), "the embedding model is not installed")
-    return Asker(store, Settings.load({"store": str(bundled_store_path)}), today=TODAY)
+    search = tmp_path_factory.mktemp("ask-search")
+    return Asker(store, Settings.load({"store": str(bundled_store_path), "search_dir": str(search)}), today=TODAY)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,14 @@ def _model() -> None:
     need(model_available(), "the embedding model is not installed")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _search_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The commands' search index in a folder of their own: the bundled store is shared by the session."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GOVKG_SEARCH_DIR", str(tmp_path_factory.mktemp("ask-cli-search")))
+        yield
+
+
 # ------------------------------------------------------------------------------------------------ CLI
 def test_ask_prints_the_summary_how_it_was_read_the_rows_with_sources_and_the_query(
         bundled_store_path: Path) -> None:

@@ -110,36 +110,35 @@ class Asker:
         answer.seconds = time.perf_counter() - started
         return answer
 
-    def _answer(self, u: Understanding) -> Answer:
+    def _choose(self, u: Understanding) -> Reading | None:
+        """The reading to answer (or to ask about): the best by score, unless the wording plainly fits a kind
+        whose thing the question does not name — then that one, so that the question is asked about rather than
+        answered as another kind."""
         best = u.best
-        alternatives = [r.as_dict() for r in u.readings[1:1 + ALTERNATIVES]]
-        if best is not None:
-            clearer = max(u.readings, key=lambda r: r.fit)
-            names_used = any(p.read_from not in ("default", "no period given") and best.kind.param(p.name) is not None
-                             and best.kind.param(p.name).type.startswith("iri")  # type: ignore[union-attr]
-                             for p in best.params)
-            if clearer.missing and clearer.fit >= MIN_SCORE and (
-                    best.score < MIN_SCORE or (not names_used and clearer.fit - best.fit >= CLEARER_BY)):
-                best = clearer  # plainly this kind, but without the name it needs: ask rather than answer another
+        if best is None:
+            return None
+        clearer = max(u.readings, key=lambda r: r.fit)
+        names_used = any(p.read_from not in ("default", "no period given") and best.kind.param(p.name) is not None
+                         and best.kind.param(p.name).type.startswith("iri")  # type: ignore[union-attr]
+                         for p in best.params)
+        if clearer.missing and clearer.fit >= MIN_SCORE and (
+                best.score < MIN_SCORE or (not names_used and clearer.fit - best.fit >= CLEARER_BY)):
+            return clearer
+        return best
+
+    def _answer(self, u: Understanding) -> Answer:
+        best = self._choose(u)
         if best is None or (best.score < MIN_SCORE and not best.missing):
             return Answer(u.question, NOT_UNDERSTOOD,
                           "This question does not match any kind of question the graph can answer.",
                           alternatives=[r.as_dict() for r in u.readings[:ALTERNATIVES]],
                           search=u.question)
+        alternatives = [r.as_dict() for r in u.readings if r is not best][:ALTERNATIVES]
         answer = Answer(u.question, ANSWERED, kind=best.kind.name, kind_title=best.kind.title,
                         score=best.score, params=best.params, view=best.kind.view, alternatives=alternatives,
                         also_named=self._also_named(u, best))
         if best.missing:
-            answer.status = CLARIFY
-            answer.did_you_mean = self._did_you_mean(u, best)
-            wanted = ", ".join(_describe(best.kind, n) for n in best.missing)
-            answer.message = (f"Read as “{best.kind.title}”, but the question does not name {wanted} "
-                              "that the graph holds.")
-            if answer.did_you_mean:
-                answer.message += " Did you mean " + " or ".join(f"“{d['label']}”"
-                                                                 for d in answer.did_you_mean) + "?"
-            answer.search = u.question
-            return answer
+            return self._clarify(answer, u, best)
         try:
             rows = self._run(best, answer)
         except GovKGError as exc:
@@ -172,6 +171,17 @@ class Asker:
             labels["period"] = u.period.phrase()
         labels.setdefault("period", "at any time")
         answer.summary = summarise(best.kind.summary, rows, labels)
+        return answer
+
+    def _clarify(self, answer: Answer, u: Understanding, best: Reading) -> Answer:
+        """The question fits a kind but does not name the thing it needs: say so, with the names it may mean."""
+        answer.status = CLARIFY
+        answer.did_you_mean = self._did_you_mean(u, best)
+        wanted = ", ".join(_describe(best.kind, n) for n in best.missing)
+        answer.message = f"Read as “{best.kind.title}”, but the question does not name {wanted} that the graph holds."
+        if answer.did_you_mean:
+            answer.message += " Did you mean " + " or ".join(f"“{d['label']}”" for d in answer.did_you_mean) + "?"
+        answer.search = u.question
         return answer
 
     def _run(self, reading: Reading, answer: Answer) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from govkg_data import ASK_EVAL
 from graph.backends import open_backend
-from graph.errors import InputError
+from graph.errors import GovKGError, InputError
 from graph.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -48,9 +48,23 @@ def register(sub: Any, command: Callable[[str], Callable[[Handler], Handler]]) -
     command("eval-ask")(cmd_eval_ask)
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.ask import Asker
+def _asker() -> Any:
+    """The Asker class; a clear error when this build has no semantic search (the kinds are read with the
+    embedding model)."""
+    try:
+        from graph.ask import Asker
+    except ImportError as exc:
+        raise UnavailableError(f"questions need semantic search, which this build does not have ({exc})",
+                               hint='install it with pip install "govkg[search]"') from exc
+    return Asker
 
+
+class UnavailableError(GovKGError):
+    exit_code = 1
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    Asker = _asker()
     question = " ".join(args.question)
     with open_backend(settings, read_only=True) as store:
         if not store.sources():
@@ -104,7 +118,7 @@ def _wrap(text: str, *, indent: str = "", first: str = "") -> str:
 
 
 def cmd_eval_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.ask import Asker
+    Asker = _asker()
     from graph.ask.evaluation import evaluate, load_cases, parts, store_datasets
 
     cases = load_cases(Path(args.eval_set))

@@ -266,8 +266,11 @@ def run_search(job: SearchJob, state: WorkerState) -> Reply:
 def run_ask(job: AskJob, state: WorkerState) -> Reply:
     """A question answered from the graph (graph/ask), with how it was reached and each row's sources."""
     if state.asker is None:
-        from graph.ask import Asker
-
+        try:
+            from graph.ask import Asker
+        except ImportError as exc:
+            return error_reply(501, f"questions need semantic search, not available in this build ({exc})",
+                               hint='install it with pip install -e ".[search]"')
         state.asker = Asker(state.store, state.settings)
     try:
         answer = state.asker.ask(job.q)

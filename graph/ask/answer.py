@@ -143,7 +143,8 @@ def summarise(template: str, rows: list[dict[str, Any]], params: dict[str, str])
         head = "; ".join(seen[:LIST_MAX]) + (f"; and {len(seen) - LIST_MAX} more" if len(seen) > LIST_MAX else "")
         return (m["sep"] or "") + head
 
-    return " ".join(_PLACE.sub(fill, template).split()).replace(" .", ".").replace(" ,", ",")
+    text = re.sub(r"\s*\(\s*\)", "", _PLACE.sub(fill, template))  # a bracket left empty by a missing value
+    return " ".join(text.split()).replace(" .", ".").replace(" ,", ",")
 
 
 def short(value: Any, limit: int = 140) -> str:

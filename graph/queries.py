@@ -155,6 +155,9 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
             meta[key] = value.strip()
     if "title" not in meta:
         raise QueryError(f"canned query without a '{comment} title:' line", where=str(path))
+    if ask:  # the ask lines are for govkg ask: the query as shown and run is the file without them
+        text = "".join(line for line in text.splitlines(keepends=True)
+                       if not re.match(rf"^{re.escape(comment)}\s*ask(?:-[a-z]+)*:", line))
     return QueryHeader(meta["title"], meta.get("description", ""), tuple(params), text, tuple(ask))
 
 

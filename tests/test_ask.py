@@ -238,3 +238,35 @@ def test_held_out_accuracy_stays_above_the_measured_floor(asker: Asker, store: S
     held_out = scores["held-out"]
     assert held_out.answer_accuracy >= HELD_OUT_FLOOR, [o.as_dict() for o in held_out.outcomes if not o.answer_ok]
     assert scores["all"].refusal_rate >= REFUSAL_FLOOR
+
+
+def test_lessons_filed_under_a_theme(asker: Asker) -> None:
+    answer = asker.ask("which lessons are tagged with the theme Skills?")
+    assert answer.kind == "lessons-on-theme" and answer.param("theme") == ID + "theme/skills"
+    assert "Shortage of specialist digital skills is a key risk" in _values(answer)
+
+
+def test_projects_rated_in_a_year_by_department(tmp_path: Path) -> None:
+    need(model_available(), "the embedding model is not installed")
+    from support import gmpp_file
+
+    from ingest.pipeline import ingest
+
+    year = tmp_path / "gmpp_2019_20.csv"
+    year.write_text(gmpp_file([["DHSC_0001_1920-Q1", "Records Renewal", "DHSC", "ICT", "Red", "12.5"],
+                               ["DFT_0002_1920-Q1", "Rail Signals", "DfT", "Infrastructure", "Red", "40"],
+                               ["DHSC_0003_1920-Q1", "Pharmacy Link", "DHSC", "ICT", "Amber", "3"]]),
+                    encoding="utf-8")
+    with Store.open(tmp_path / "store") as store:
+        ingest(store, [year])
+        asker = Asker(store, Settings.load({"store": str(tmp_path / "store"), "search_dir": str(tmp_path / "s")}))
+        red = asker.ask("which projects were rated red in 2019-20?")
+        assert red.kind == "projects-rated" and red.param("year") == "2019-20" and red.param("rating") == "red"
+        assert {r.values["projectLabel"] for r in red.rows} == {"Records Renewal", "Rail Signals"}
+        assert all(r.sources for r in red.rows)
+        department = red.rows[0].values["departmentLabel"] if red.rows[0].values["projectLabel"] == \
+            "Records Renewal" else red.rows[1].values["departmentLabel"]
+        one = asker.ask(f"which {department} projects were rated red in 2019-20?")
+        assert [r.values["projectLabel"] for r in one.rows] == ["Records Renewal"], one.as_dict()
+        none = asker.ask("which projects were rated green in 2019-20?")
+        assert none.status == "not-found" and not none.rows

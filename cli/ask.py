@@ -81,6 +81,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def answer_lines(answer: Any) -> list[str]:
     """The answer as text: the summary (or why there is none), how it was reached, the rows with sources."""
     out = [_wrap(answer.summary or answer.message)]
+    if answer.summary and answer.message:
+        out.append(_wrap(f"note: {answer.message}"))
     if answer.kind:
         out.append(f"kind: {answer.kind} — {answer.kind_title} (score {answer.score:.2f})")
     shown = [p for p in answer.params if p.read_from != "default"]

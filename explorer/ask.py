@@ -59,6 +59,8 @@ def show_answer(answer: Any) -> None:
             st.markdown(f"[Search the lessons and findings for it]({state.link('lessons', q=answer.search)})")
         return
     st.success(answer.summary)
+    if answer.message:
+        st.info(answer.message)
     read = [f"**{p.name}** = {p.label}" for p in answer.params if p.read_from != "default"]
     how = f"Read as *{answer.kind_title}*" + (": " + ", ".join(read) if read else "") + "."
     links = []

@@ -171,6 +171,9 @@ class Asker:
             labels["period"] = u.period.phrase()
         labels.setdefault("period", "at any time")
         answer.summary = summarise(best.kind.summary, rows, labels)
+        if u.period is not None and not any(p.type == "date" or p.name == "year" for p in best.kind.params):
+            answer.message = (f"This kind of question takes no date: “{u.period.text}” was not used, and the rows "
+                              "are not limited to it.")
         return answer
 
     def _clarify(self, answer: Answer, u: Understanding, best: Reading) -> Answer:

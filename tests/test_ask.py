@@ -270,3 +270,8 @@ def test_projects_rated_in_a_year_by_department(tmp_path: Path) -> None:
         assert [r.values["projectLabel"] for r in one.rows] == ["Records Renewal"], one.as_dict()
         none = asker.ask("which projects were rated green in 2019-20?")
         assert none.status == "not-found" and not none.rows
+
+
+def test_a_date_the_kind_cannot_use_is_said_to_be_unused(asker: Asker) -> None:
+    answer = asker.ask("what did NHSX cost in 1990?")
+    assert answer.kind == "figures-about-programme" and "“1990” was not used" in answer.message

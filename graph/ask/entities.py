@@ -85,6 +85,7 @@ class EntityIndex:
     cased: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     by_iri: dict[str, Entity] = field(default_factory=dict)
     same: dict[str, str] = field(default_factory=dict)  # record → one record of its group of linked records
+    _types: dict[str, list[Entity]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Backend) -> EntityIndex:
@@ -163,7 +164,9 @@ class EntityIndex:
                     self.partial[text].append(entity)
 
     def of_type(self, type_: str) -> list[Entity]:
-        return [e for e in self.by_iri.values() if e.type == type_]
+        if type_ not in self._types:
+            self._types[type_] = [e for e in self.by_iri.values() if e.type == type_]
+        return self._types[type_]
 
     def entity(self, iri: str) -> Entity | None:
         return self.by_iri.get(iri)

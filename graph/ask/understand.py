@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,7 @@ class KindRouter:
             for example in (k.title, *k.examples):
                 owners.append(i)
                 text = masked(example, entities.mentions(example, fuzzy=False)) if entities else example
-                texts.append(without_period(text, find_period(text)))
+                texts.append(unknown_names_masked(without_period(text, find_period(text))))
         self.owners = np.asarray(owners)
         self.vectors = np.asarray(encode(texts), dtype=np.float32)
 
@@ -109,8 +110,6 @@ def unknown_names_masked(text: str) -> str:
 def understand(question: str, router: KindRouter, entities: EntityIndex, *,
                today: dt.date | None = None) -> Understanding:
     """Every kind's reading of the question, best first."""
-    import time
-
     t0 = time.perf_counter()
     mentions = entities.mentions(question)
     plain = masked(question, mentions)

@@ -19,7 +19,7 @@ EXAMPLES = ("who was accountable for the national digital strategy in June 2020?
 def _asker(where: str, stamp: str, _ctx: Explorer) -> Any:
     from graph.ask import Asker
 
-    return Asker(_ctx.store, _ctx.settings)
+    return Asker(_ctx.store, _ctx.settings, searcher=_ctx.searcher, governance=_ctx.data)  # the explorer's own
 
 
 def page_of(iri: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from graph.ask.analyses import run_analysis
@@ -32,7 +33,9 @@ CLEARER_BY = 0.1  # similarity by which a kind the question cannot fill beats th
 
 class Asker:
     def __init__(self, store: Backend, settings: Settings, *, kinds: dict[str, AskKind] | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, searcher: Callable[[], Any] | None = None,
+                 governance: Callable[[], Any] | None = None) -> None:
+        """``searcher`` and ``governance``, when given, return the caller's own (the explorer keeps both)."""
         self.store = store
         self.settings = settings
         self.kinds = kinds or ask_kinds()
@@ -43,6 +46,7 @@ class Asker:
         self._searcher: Any = None
         self._data: Any = None
         self._coverage: dict[str, Any] = {}
+        self._searcher_from, self._governance_from = searcher, governance
 
     # ---------------------------------------------------------------------------- what is read once
     @property
@@ -66,6 +70,8 @@ class Asker:
             return self._router
 
     def searcher(self) -> Any:
+        if self._searcher_from is not None:
+            return self._searcher_from()
         if self._searcher is None:
             from graph.search import Searcher
 
@@ -73,6 +79,8 @@ class Asker:
         return self._searcher
 
     def governance(self) -> Any:
+        if self._governance_from is not None:
+            return self._governance_from()
         if self._data is None:
             from graph.analytics import GovernanceData
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def answer_lines(answer: Any) -> list[str]:
     if answer.search:
         out.append(f"try a search: govkg search {json.dumps(answer.search, ensure_ascii=False)}")
     for n, row in enumerate(answer.rows[:SHOWN_ROWS], start=1):
-        cells = [f"{k}: {v}" for k, v in row.values.items() if v not in ("", None) and k not in HIDDEN]
+        cells = [f"{words(k)}: {v}" for k, v in row.values.items() if v not in ("", None) and k not in HIDDEN]
         out.append(_wrap(f"{n:>2}. " + " · ".join(cells), indent="    "))
         if row.sources:
             out.append(_wrap("source: " + "; ".join(f"{s['title']}" + (f" ({s['date']})" if s["date"] else "")
@@ -113,6 +114,11 @@ def answer_lines(answer: Any) -> list[str]:
         out.append("query (paste into govkg sparql, or open in the explorer's console):")
         out += ["  " + line for line in answer.sparql.strip().splitlines()]
     return out
+
+
+def words(column: str) -> str:
+    """A query's column name as words: holderLabel → holder, endStatus → end status."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", column.removesuffix("Label")).lower()
 
 
 def _wrap(text: str, *, indent: str = "", first: str = "") -> str:

@@ -3,6 +3,7 @@ the rows, their sources, links to the things' pages and to the query behind the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -28,6 +29,11 @@ def page_of(iri: str) -> str:
     if kind == "body":
         return state.link("body", body=key)
     return state.link("provenance", fact=f"{kind}/{key}")
+
+
+def _words(column: str) -> str:
+    """A query's column name as words: holderLabel → holder, endStatus → end status."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", column.removesuffix("Label")).lower()
 
 
 def ask_box(ctx: Explorer) -> None:
@@ -78,7 +84,7 @@ def show_answer(answer: Any) -> None:
         st.markdown("About: " + ", ".join(f"[{e['label']}]({page_of(e['iri'])})" for e in things.values()))
     rows = []
     for r in answer.rows:
-        values = {k: v for k, v in r.values.items() if not (isinstance(v, str) and v.startswith("https://"))}
+        values = {_words(k): v for k, v in r.values.items() if not (isinstance(v, str) and v.startswith("https://"))}
         values["sources"] = "; ".join(s["title"] + (f" ({s['date']})" if s["date"] else "") for s in r.sources)
         if r.evidence:
             values["evidence"] = " … ".join(r.evidence[:2])

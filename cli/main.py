@@ -349,7 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGINS = ("cli.keys", "cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j", "cli.analyse")
+PLUGINS = ("cli.keys", "cli.reconcile", "cli.datasets", "cli.search", "cli.serve", "cli.explore", "cli.neo4j",
+           "cli.analyse", "cli.ask")
 
 
 def _plugins() -> list[Any]:

@@ -3,7 +3,8 @@
 =================== ==========================================================================================
 ``curated/``        the curated YAML dataset that ``govkg ingest`` loads when given no path
 ``mappings/``       how each public dataset's columns and codes map to the graph (GOV.UK, ODS, GMPP, lessons)
-``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores)
+``evaluation/``     evaluation sets (``search.yaml``: the queries ``govkg eval-search`` scores; ``ask.yaml``: the
+                    questions ``govkg eval-ask`` scores)
 ``documents/``      labelled documents the document classifier is trained on (``labelled/train``) and judged on
                     (``labelled/held-out``); exercises, not sources
 ``datasets/``       a snapshot of the four public datasets (GOV.UK organisations, NHS ODS trusts, GMPP, NASA
@@ -23,6 +24,7 @@ CURATED_DIR = HERE / "curated"
 MAPPINGS_DIR = HERE / "mappings"
 EVALUATION_DIR = HERE / "evaluation"
 SEARCH_EVAL = EVALUATION_DIR / "search.yaml"
+ASK_EVAL = EVALUATION_DIR / "ask.yaml"
 LABELLED_DOCUMENTS_DIR = HERE / "documents" / "labelled"
 DATASETS_DIR = HERE / "datasets"
 DATASETS_MANIFEST = DATASETS_DIR / "manifest.yaml"

@@ -99,6 +99,7 @@ class CannedQuery:
     text: str
     path: Path
     language: str = "sparql"
+    ask: tuple[tuple[str, str], ...] = ()  # ``# ask…:`` header lines (graph/ask reads them), in file order
 
     def values(self, given: Mapping[str, str] | None = None) -> dict[str, str]:
         """Every parameter's raw value: the one given, else its default; unknown or missing ones refused."""
@@ -146,16 +147,19 @@ class QueryHeader:
     description: str
     params: tuple[Param, ...]
     text: str
+    ask: tuple[tuple[str, str], ...] = ()
 
 
 def read_header(path: Path, comment: str = "#") -> QueryHeader:
-    """Parse the ``title``/``description``/``param`` comment lines of a canned query file.
+    """Parse the ``title``/``description``/``param`` comment lines of a canned query file, and the ``ask``
+    lines (``ask:``, ``ask-pattern:``, ``ask-summary:``…) that make it a kind of question for ``govkg ask``.
 
     ``comment`` is the language's line comment: ``#`` for SPARQL, ``//`` for Cypher.
     """
-    header = re.compile(rf"^{re.escape(comment)}\s*(title|description|param):\s*(.*)$")
+    header = re.compile(rf"^{re.escape(comment)}\s*(title|description|param|ask(?:-[a-z]+)*):\s*(.*)$")
     meta: dict[str, str] = {}
     params: list[Param] = []
+    ask: list[tuple[str, str]] = []
     text = path.read_text(encoding="utf-8")
     for n, line in enumerate(text.splitlines(), start=1):
         match = header.match(line)
@@ -164,7 +168,9 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
                 break
             continue
         key, value = match.groups()
-        if key == "param":
+        if key.startswith("ask"):
+            ask.append((key, value.strip()))
+        elif key == "param":
             pm = _PARAM.match(value.strip())
             if not pm:
                 raise QueryError(f"bad parameter declaration: {value!r}", where=f"{path}:{n}")
@@ -177,7 +183,10 @@ def read_header(path: Path, comment: str = "#") -> QueryHeader:
             meta[key] = value.strip()
     if "title" not in meta:
         raise QueryError(f"canned query without a '{comment} title:' line", where=str(path))
-    return QueryHeader(meta["title"], meta.get("description", ""), tuple(params), text)
+    if ask:  # the ask lines are for govkg ask: the query as shown and run is the file without them
+        text = "".join(line for line in text.splitlines(keepends=True)
+                       if not re.match(rf"^{re.escape(comment)}\s*ask(?:-[a-z]+)*:", line))
+    return QueryHeader(meta["title"], meta.get("description", ""), tuple(params), text, tuple(ask))
 
 
 LANGUAGES = {"sparql": (".rq", "#"), "cypher": (".cypher", "//")}  # file suffix and line comment
@@ -187,7 +196,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     """A canned query file, SPARQL or Cypher by its suffix."""
     language = next((lang for lang, (suffix, _) in LANGUAGES.items() if path.suffix == suffix), "sparql")
     h = read_header(path, LANGUAGES[language][1])
-    return CannedQuery(path.stem, h.title, h.description, h.params, h.text, path, language)
+    return CannedQuery(path.stem, h.title, h.description, h.params, h.text, path, language, h.ask)
 
 
 def canned_queries(folder: Path = QUERIES_DIR, language: str = "sparql") -> dict[str, CannedQuery]:

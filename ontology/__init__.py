@@ -20,3 +20,4 @@ def vocabulary_files() -> list[Path]:
 
 def shape_files() -> list[Path]:
     return [SHAPES_TTL, *sorted(HERE.glob("shapes-*.ttl"))]
+ASK_DIR = QUERIES_DIR / "ask"  # kinds of question for `govkg ask` that are not canned queries of their own

@@ -79,6 +79,9 @@ def main() -> None:
           f"govkg search answers ({len(hits)} hits; first: {hits[0]['title'][:60] if hits else '-'}; {seconds:.1f} s)")
     check({p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before and "embedding" not in done.stderr,
           "the search used the index the ingest built: it built nothing")
+    answer = json.loads(run("ask", "what replaced NHS Connecting for Health?", "--json"))
+    check(answer["status"] == "answered" and answer["kind"] == "body-lineage" and answer["rows"],
+          f"govkg ask answers from the installed kinds of question ({answer['summary'][:70]})")
 
 
     serve = subprocess.Popen([GOVKG, "serve", "--port", "0", "--workers", "1", "-q"], stdout=subprocess.PIPE,
@@ -99,6 +102,9 @@ def main() -> None:
         with urllib.request.urlopen(f"{base}/api/search?q=suppliers+walked+away&k=3", timeout=300) as response:
             found_hits = json.load(response)["hits"]
         check(len(found_hits) == 3, "govkg serve answers the JSON API's search")
+        with urllib.request.urlopen(f"{base}/api/ask?q=who+held+the+post+of+Chief+Executive+of+NHSX",
+                                    timeout=300) as response:
+            check(json.load(response)["status"] == "answered", "govkg serve answers questions at /api/ask")
         # each page and the script it loads, by what it must hold (a page's size says nothing)
         wanted = {"/": b"yasgui", "/static/yasgui/yasgui.min.js": b"Yasgui", "/api/docs": b"swagger-ui",
                   "/static/swagger-ui/swagger-ui-bundle.js": b"SwaggerUIBundle"}

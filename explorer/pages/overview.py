@@ -1,4 +1,4 @@
-"""Overview: the NHS story (the curated bodies and programmes on a timeline with their key events), the public
+"""Overview: a question box (answers from the graph, with their sources), the NHS story (the curated bodies and programmes on a timeline with their key events), the public
 datasets summarised and browsable by kind, department and status, and where the data comes from with dates
 and licences."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer import charts, state
+from explorer.ask import ask_box
 from explorer.context import Explorer
 from explorer.widgets import table
 from graph.views import overview as views
@@ -16,6 +17,7 @@ SHOWN = 500  # dataset records listed at once (the filters and the name search n
 
 def render(ctx: Explorer) -> None:
     st.title("GovKG: NHS digital governance at a glance")
+    ask_box(ctx)
     counts = ctx.memo("overview.counts", lambda: views.counts(ctx.store))
     records = counts["records"]
     data = ctx.data()

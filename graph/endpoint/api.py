@@ -1,4 +1,4 @@
-"""The JSON API for other tools: health, sources, canned queries, entities, analyses, search.
+"""The JSON API for other tools: health, sources, canned queries, entities, analyses, search, questions.
 
 Each handler takes the server's :class:`App` and the request's query-string parameters and returns a
 :class:`Reply`; anything that reads the graph runs in a query worker, under the timeout.
@@ -17,6 +17,7 @@ from graph.backends.sparql import declare_used_prefixes
 from graph.endpoint import analysis
 from graph.endpoint.jobs import (
     AnalysisJob,
+    AskJob,
     EntityJob,
     Reply,
     RowsJob,
@@ -33,6 +34,7 @@ from graph.settings import Settings
 
 Params = dict[str, list[str]]
 SEARCH_MODES = ("hybrid", "dense", "lexical")
+MAX_QUESTION = 1000
 SEARCH_TIMEOUT = 120.0  # seconds: the first search loads the model, and builds the index if none was saved
 
 
@@ -175,6 +177,15 @@ def search(app: App, params: Params) -> Reply:
         raise QueryError(f"parameter mode must be one of {', '.join(SEARCH_MODES)}, not {mode!r}")
     with app.pool.shared():  # an update waits for running searches (the search worker reads the store too)
         return app.search_pool().run(SearchJob(q, int(k_text), mode), max(app.timeout, SEARCH_TIMEOUT))
+
+
+def ask(app: App, params: Params) -> Reply:
+    q = _one(params, "q", required=True)
+    assert q is not None
+    if len(q) > MAX_QUESTION:
+        raise QueryError(f"the question is over {MAX_QUESTION} characters")
+    with app.pool.shared():  # the question is answered in the search worker, which reads the store too
+        return app.search_pool().run(AskJob(q), max(app.timeout, SEARCH_TIMEOUT))
 
 
 def document(app: App) -> Reply:

@@ -63,6 +63,11 @@ API: list[ApiRoute] = [
     ApiRoute("/api/search", "semantic search over lessons, findings, recommendations, targets and figures",
              "search", api.search, models.SearchResult, models.SearchParams,
              ((400, "no query, or a bad k or mode"), (501, "semantic search is not available in this build"))),
+    ApiRoute("/api/ask", "a question in plain English, answered from the graph: the kind of question and parameters "
+             "read, the query behind it, the rows with their sources and a summary built from them, or why there is "
+             "no answer (not found, a clarification, not understood) with the closest readings", "ask",
+             api.ask, models.Answer, models.AskParams,
+             ((400, "no question"), (501, "questions need semantic search, not available in this build"))),
     ApiRoute("/api/openapi.json", "this document", "openapi", lambda app, _p: api.document(app), None),
 ]
 ROUTES = [("GET", "/"), ("GET", "/sparql"), ("POST", "/sparql"), ("GET", "/api/queries/{name}"),

@@ -25,6 +25,7 @@ from graph.backends.types import SourceRecord, export_prefixes, py_value
 from graph.endpoint import formats
 from graph.endpoint.jobs import (
     AnalysisJob,
+    AskJob,
     EntityJob,
     Job,
     PingJob,
@@ -89,6 +90,7 @@ class WorkerState:
     store: Backend
     settings: Settings
     searcher: Any = None
+    asker: Any = None  # graph.ask's Asker, made on the first question
     governance: Any = None  # the analytics' records, read on the first analysis (a worker sees one version)
     stamp: str = ""
     checked: float = 0.0
@@ -117,7 +119,7 @@ class WorkerState:
         if stamp != self.stamp:
             self.store.close()
             self.store = open_backend(self.settings, read_only=True)
-            self.stamp, self.searcher, self.governance = stamp, None, None
+            self.stamp, self.searcher, self.governance, self.asker = stamp, None, None, None
 
     def close(self) -> None:
         self.store.close()
@@ -139,6 +141,8 @@ def handle(job: Job, state: WorkerState) -> Reply:
             return run_analysis(job, state)
         if isinstance(job, SearchJob):
             return run_search(job, state)
+        if isinstance(job, AskJob):
+            return run_ask(job, state)
         if isinstance(job, UpdateJob):
             return run_update(job, state)
         if isinstance(job, SourcesJob):
@@ -261,6 +265,24 @@ def run_search(job: SearchJob, state: WorkerState) -> Reply:
         raise
     data = result.as_dict() if hasattr(result, "as_dict") else result
     return json_reply(data)
+
+
+def run_ask(job: AskJob, state: WorkerState) -> Reply:
+    """A question answered from the graph (graph/ask), with how it was reached and each row's sources."""
+    if state.asker is None:
+        try:
+            from graph.ask import Asker
+        except ImportError as exc:
+            return error_reply(501, f"questions need semantic search, not available in this build ({exc})",
+                               hint='install it with pip install -e ".[search]"')
+        state.asker = Asker(state.store, state.settings)
+    try:
+        answer = state.asker.ask(job.q)
+    except GovKGError as exc:
+        if exc.exit_code == 1:  # the model or the search index is not available
+            return error_reply(501, f"questions cannot be answered: {exc.message}", exc.hint)
+        raise
+    return json_reply(answer.as_dict())
 
 
 def run_analysis(job: AnalysisJob, state: WorkerState) -> Reply:

@@ -66,6 +66,13 @@ class SearchJob:
 
 
 @dataclass(frozen=True)
+class AskJob:
+    """A question in plain English (graph/ask), answered in the search worker, which holds the model."""
+
+    q: str
+
+
+@dataclass(frozen=True)
 class UpdateJob:
     """Apply a SPARQL Update to the endpoint's editable dataset in a scratch store: the default graph is the
     source ``source``, each named graph a source published under its name. The reply (JSON) names the graphs
@@ -86,7 +93,7 @@ class PingJob:
     pass
 
 
-Job = SparqlJob | RowsJob | EntityJob | AnalysisJob | SearchJob | UpdateJob | SourcesJob | PingJob
+Job = SparqlJob | RowsJob | EntityJob | AnalysisJob | SearchJob | AskJob | UpdateJob | SourcesJob | PingJob
 
 
 def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:

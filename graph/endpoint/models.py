@@ -181,6 +181,46 @@ class SearchResult(_Open):
     hits: list[SearchHit]
 
 
+class AskParam(BaseModel):
+    name: str
+    value: str
+    label: str
+    read_from: str = Field(description="the words of the question it was read from, or default")
+
+
+class AskRow(BaseModel):
+    values: dict[str, object]
+    record: str | None = Field(None, description="the record the row states, whose sources are given")
+    sources: list[dict[str, str]] = Field(description="source documents: key, title, date, url")
+    evidence: list[str] = Field(description="quoted passages of the sources that support the record")
+
+
+class Answer(_Open):
+    """A question answered from the graph: how it was read, the query, the rows with their sources, a summary
+    built from the rows — or why not (not-found, clarify, not-understood), with the closest readings."""
+
+    question: str
+    status: Literal["answered", "not-found", "clarify", "not-understood"]
+    message: str
+    kind: str | None
+    kind_title: str | None
+    score: float
+    params: list[AskParam]
+    sparql: str | None = Field(None, description="the query behind the answer, parameters bound")
+    console: str | None = Field(None, description="the explorer's SPARQL console with the query (a query string)")
+    view: str | None = Field(None, description="the explorer's view that shows the same (a query string)")
+    columns: list[str]
+    rows: list[AskRow]
+    summary: str
+    alternatives: list[dict[str, object]]
+    did_you_mean: list[dict[str, str]]
+    search: str | None = Field(None, description="a search to try instead")
+    entities: list[dict[str, str]]
+    also_named: list[dict[str, str]] = Field(default_factory=list,
+                                              description="other things a name read also names, not used")
+    seconds: float
+
+
 class UpdateDone(_Open):
     ok: Literal[True]
     source: str
@@ -197,6 +237,10 @@ class GraphWritten(_Open):
 # --------------------------------------------------------------------------------------------- parameters
 class EntityParams(BaseModel):
     ref: str = Field(description="a key (nhs-digital), kind/key, label or IRI")
+
+
+class AskParams(BaseModel):
+    q: str = Field(description="the question in plain English, e.g. who replaced NHS Connecting for Health?")
 
 
 class SearchParams(BaseModel):

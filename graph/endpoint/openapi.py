@@ -36,7 +36,8 @@ def _error(description: str) -> dict[str, Any]:
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 MODELS: tuple[type[BaseModel], ...] = (models.Error, models.Health, models.Sources, models.CannedQueries, models.Rows,
-                                       models.Entity, models.Analysis, models.SearchResult, models.UpdateDone, models.GraphWritten)
+                                       models.Entity, models.Analysis, models.SearchResult, models.Answer, models.UpdateDone,
+                                       models.GraphWritten)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ MATCH (t)-[:BROADER*0..]->(:GovKG {uri: $theme})
 WITH DISTINCT t
 MATCH (lesson:Lesson)-[:THEME]->(t)
 WHERE lesson.title IS NOT NULL AND lesson.lessonText IS NOT NULL
+WITH DISTINCT lesson
 OPTIONAL MATCH (lesson)-[:LEARNED_FROM]->(programme) WHERE programme.label IS NOT NULL
 OPTIONAL MATCH (lesson)-[:RAISED_BY]->(raisedBy) WHERE raisedBy.label IS NOT NULL
 CALL (lesson) {

@@ -174,7 +174,10 @@ def _visit(page: Any, act: Any, marker: str, *, heading: bool = True) -> float:
     return time.perf_counter() - started
 
 
+# the charts on screen (a chart in a tab not shown, such as the console's chart view behind its table, is drawn
+# only when its tab is opened)
 DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                 .filter(chart => chart.offsetParent !== null)
                  .every(chart => chart.querySelector('canvas, svg'))"""
 
 

@@ -104,13 +104,15 @@ def node_labels(store: Backend, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)
+    # each OPTIONAL is joined to the given nodes only (a UNION beside the VALUES made the engine scan every typed
+    # node of the graph: 1.6 s on the full bundled data)
     rows = store.select(f"""SELECT ?s (SAMPLE(?own) AS ?label) (SAMPLE(?made) AS ?derived) (SAMPLE(?tl) AS ?kind)
         WHERE {{ VALUES ?s {{ {values} }}
-          {{ ?s rdfs:label|skos:prefLabel|dcterms:title ?own }}
-          UNION {{ ?s gk:overlapFirstHolderLabel ?a ; gk:overlapSecondHolderLabel ?b ; gk:overlapScopeLabel ?c
-                   BIND(CONCAT(?a, " / ", ?b, ": ", ?c) AS ?made) }}
-          UNION {{ ?s gk:person/rdfs:label ?who ; gk:post/rdfs:label ?post BIND(CONCAT(?who, ", ", ?post) AS ?made) }}
-          UNION {{ ?s a ?t . ?t rdfs:label ?tl }}
+          OPTIONAL {{ ?s rdfs:label|skos:prefLabel|dcterms:title ?own }}
+          OPTIONAL {{ ?s gk:overlapFirstHolderLabel ?a ; gk:overlapSecondHolderLabel ?b ; gk:overlapScopeLabel ?c }}
+          OPTIONAL {{ ?s gk:person/rdfs:label ?who ; gk:post/rdfs:label ?post }}
+          OPTIONAL {{ ?s a ?t . ?t rdfs:label ?tl }}
+          BIND(COALESCE(CONCAT(?a, " / ", ?b, ": ", ?c), CONCAT(?who, ", ", ?post)) AS ?made)
         }} GROUP BY ?s""")
     found = {}
     for r in rows:

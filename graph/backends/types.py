@@ -111,7 +111,7 @@ def collect(raw: Any, limit: int | None) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows, truncated = cut((tuple(s[v] for v in variables) for s in raw), limit)
+        rows, truncated = cut((tuple(s) for s in raw), limit)  # a solution iterates its values in order, None unbound
         return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated, limit=limit or 0)
     triples, truncated = cut((ox.Triple(t.subject, t.predicate, t.object) for t in raw), limit)
     return QueryResult(kind="graph", triples=triples, truncated=truncated, limit=limit or 0)

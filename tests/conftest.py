@@ -194,6 +194,19 @@ def open_remote(request: pytest.FixtureRequest, name: str, **options: Any) -> Re
     return RemoteBackend(**{**urls, **options}, catalog=catalog, timeout=60).open()
 
 
+@pytest.fixture(scope="module")
+def bundled_server(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """``govkg serve`` (one query worker) on a copy of the bundled store, one per test module."""
+    from graph.endpoint import EndpointServer
+    from graph.settings import Settings
+
+    path = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(bundled_store_path, path)
+    settings = Settings.load({"store": str(path), "endpoint_workers": 1}, environ={})
+    with EndpointServer(settings, port=0).start() as s:
+        yield s
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     opened: Backend = Store.open(tmp_path / "store") if request.param == "embedded" else open_remote(request,

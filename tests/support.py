@@ -107,3 +107,20 @@ def process_children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+# ------------------------------------------------------------------------------------------- HTTP
+def get_json(server: Any, path: str, *, timeout: float = 120, **params: str) -> tuple[int, Any]:
+    """GET ``path`` of a running ``govkg serve`` (``server.url``) with query parameters: the status and the JSON
+    answer, errors included (every error answer is JSON)."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = server.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())

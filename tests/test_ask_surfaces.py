@@ -4,20 +4,15 @@ running ``govkg serve`` (checked against its OpenAPI document), and the ask box 
 from __future__ import annotations
 
 import json
-import shutil
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import model_available, open_view, texts
+from support import get_json, model_available, open_view, texts
 
 from conftest import need, run_cli
 from graph.endpoint import EndpointServer
-from graph.settings import Settings
 
 QUESTION = "who was accountable for the national digital strategy in June 2020?"
 
@@ -75,21 +70,8 @@ def test_eval_ask_prints_accuracy_per_part(bundled_store_path: Path) -> None:
 
 # ------------------------------------------------------------------------------------------------ HTTP
 @pytest.fixture(scope="module")
-def server(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EndpointServer]:
-    path = tmp_path_factory.mktemp("ask-api") / "store"
-    shutil.copytree(bundled_store_path, path)
-    settings = Settings.load({"store": str(path), "endpoint_workers": 1}, environ={})
-    with EndpointServer(settings, port=0).start() as s:
-        yield s
-
-
-def get(server: EndpointServer, path: str, **params: str) -> tuple[int, Any]:
-    url = server.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
-    try:
-        with urllib.request.urlopen(url, timeout=120) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+def server(bundled_server: Any) -> Any:
+    return bundled_server
 
 
 def test_api_ask_answers_as_its_openapi_document_says(server: EndpointServer) -> None:
@@ -97,18 +79,18 @@ def test_api_ask_answers_as_its_openapi_document_says(server: EndpointServer) ->
         import openapi_schema_validator
     except ImportError:
         need(False, "openapi-schema-validator is not installed")
-    status, document = get(server, "/api/openapi.json")
+    status, document = get_json(server, "/api/openapi.json")
     assert status == 200 and "/api/ask" in document["paths"]
     responses = document["paths"]["/api/ask"]["get"]["responses"]
-    status, answer = get(server, "/api/ask", q=QUESTION)
+    status, answer = get_json(server, "/api/ask", q=QUESTION)
     assert status == 200 and answer["status"] == "answered" and answer["kind"] == "accountable"
     assert "NHSX" in answer["summary"] and all(r["sources"] for r in answer["rows"])
     schema = responses["200"]["content"]["application/json"]["schema"]
     openapi_schema_validator.validate(answer, {**schema, "components": document["components"]},
                                       cls=openapi_schema_validator.OAS31Validator)
-    status, refused = get(server, "/api/ask", q="what is the capital of France?")
+    status, refused = get_json(server, "/api/ask", q="what is the capital of France?")
     assert status == 200 and refused["status"] in ("not-understood", "clarify", "not-found") and not refused["rows"]
-    status, error = get(server, "/api/ask")
+    status, error = get_json(server, "/api/ask")
     assert status == 400 and "q is required" in error["error"]
 
 

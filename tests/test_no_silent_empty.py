@@ -5,15 +5,11 @@ what can be asked about. Tried as a new user would: ``--param scope=npfit`` used
 from __future__ import annotations
 
 import json
-import shutil
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import get_json
 
 from conftest import run_cli
 from graph.backends import Backend
@@ -171,37 +167,21 @@ def test_keys_says_when_nothing_matches(bundled_store_path: Path) -> None:
 
 # ------------------------------------------------------------------------------------------- the JSON API
 @pytest.fixture(scope="module")
-def server(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from graph.endpoint import EndpointServer
-    from graph.settings import Settings
-
-    path = tmp_path_factory.mktemp("api-keys") / "store"
-    shutil.copytree(bundled_store_path, path)
-    settings = Settings.load({"store": str(path), "endpoint_workers": 1}, environ={})
-    with EndpointServer(settings, port=0).start() as s:
-        yield s
-
-
-def _get(server: Any, path: str, **params: str) -> tuple[int, Any]:
-    url = server.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
-    try:
-        with urllib.request.urlopen(url, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+def server(bundled_server: Any) -> Any:
+    return bundled_server
 
 
 def test_the_json_api_answers_an_unknown_key_with_404_and_the_nearest_keys(server: Any) -> None:
-    status, body = _get(server, "/api/queries/accountable-for-scope", scope="npfit")
+    status, body = get_json(server, "/api/queries/accountable-for-scope", scope="npfit")
     assert status == 404 and body["ok"] is False
     assert "no scope 'npfit'" in body["error"]
     assert {"npfit-delivery", "npfit-sro"} <= {s["key"] for s in body["suggestions"]}
-    status, body = _get(server, "/api/queries/accountable-for-scope", scope="npfit-delivery", year="2005")
+    status, body = get_json(server, "/api/queries/accountable-for-scope", scope="npfit-delivery", year="2005")
     assert status == 200 and body["count"] > 0
 
 
 def test_the_json_api_lists_the_kind_each_parameter_names(server: Any) -> None:
-    status, body = _get(server, "/api/queries")
+    status, body = get_json(server, "/api/queries")
     assert status == 200
     params = {q["name"]: {p["name"]: p["kind"] for p in q["params"]} for q in body["queries"]}
     assert params["accountable-for-scope"] == {"scope": "scope", "year": None}
@@ -209,7 +189,7 @@ def test_the_json_api_lists_the_kind_each_parameter_names(server: Any) -> None:
 
 
 def test_the_json_api_sources_carry_their_report_as_json(server: Any) -> None:
-    status, body = _get(server, "/api/sources")
+    status, body = get_json(server, "/api/sources")
     assert status == 200
     reports = {s["key"]: s["report"] for s in body["sources"]}
     assert all(r is None or isinstance(r, dict) for r in reports.values())

@@ -194,17 +194,30 @@ def open_remote(request: pytest.FixtureRequest, name: str, **options: Any) -> Re
     return RemoteBackend(**{**urls, **options}, catalog=catalog, timeout=60).open()
 
 
+@pytest.fixture(scope="session")
+def gmpp_early_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the early-layout GMPP fixtures (tests/fixtures/gmpp-early/), ingested once per session. Tests
+    must not write to it."""
+    path = tmp_path_factory.mktemp("gmpp-early") / "store"
+    with Store.open(path) as store:
+        ingest(store, [ROOT / "tests" / "fixtures" / "gmpp-early"])
+    return path
+
+
+@pytest.fixture
+def gmpp_early(gmpp_early_path: Path) -> Iterator[Store]:
+    """That store, opened read-only."""
+    with Store.open(gmpp_early_path, read_only=True) as st:
+        yield st
+
+
 @pytest.fixture(scope="module")
 def bundled_server(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """``govkg serve`` (one query worker) on a copy of the bundled store, one per test module."""
-    from graph.endpoint import EndpointServer
-    from graph.settings import Settings
+    from support import served_copy
 
-    path = tmp_path_factory.mktemp("served") / "store"
-    shutil.copytree(bundled_store_path, path)
-    settings = Settings.load({"store": str(path), "endpoint_workers": 1}, environ={})
-    with EndpointServer(settings, port=0).start() as s:
-        yield s
+    with served_copy(bundled_store_path, tmp_path_factory.mktemp("served"), endpoint_workers=1) as server:
+        yield server
 
 
 @pytest.fixture(params=BACKENDS)

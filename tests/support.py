@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,3 +126,30 @@ def get_json(server: Any, path: str, *, timeout: float = 120, **params: str) -> 
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
+
+
+# ------------------------------------------------------------------------------------------- Turtle
+# The prefixes of the Turtle that tests plant in a store (``id:`` is declared by the reader, see the tests)
+TURTLE_PREFIXES = """\
+@prefix gk: <https://w3id.org/govkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+# ------------------------------------------------------------------------------------------- servers
+@contextmanager
+def served_copy(store: Path, folder: Path, **settings: Any) -> Iterator[Any]:
+    """``govkg serve`` on a copy of ``store`` made in ``folder`` (tests may write to it), with these settings."""
+    import shutil
+
+    from graph.endpoint import EndpointServer
+    from graph.settings import Settings
+
+    path = folder / "store"
+    shutil.copytree(store, path)
+    with EndpointServer(Settings.load({"store": str(path), **settings}, environ={}), port=0).start() as server:
+        yield server

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import full_iris, load, model_available
+from support import TURTLE_PREFIXES, full_iris, load, model_available
 
 from conftest import need, run_cli
 from graph.analytics import GovernanceData, plain
@@ -61,14 +61,7 @@ def test_scipy_average_linkage_gives_the_hand_written_groups(seed: int) -> None:
 
 
 # ------------------------------------------------------------------------------------------- planted data
-PLANTED = """
-@prefix gk: <https://w3id.org/govkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-id:body/pac a gk:Body ; gk:key "pac" ; rdfs:label "Committee" ; gk:bodyKind id:body-kind/committee .
+PLANTED = TURTLE_PREFIXES + """id:body/pac a gk:Body ; gk:key "pac" ; rdfs:label "Committee" ; gk:bodyKind id:body-kind/committee .
 id:body/nao a gk:Body ; gk:key "nao" ; rdfs:label "Auditor" ; gk:bodyKind id:body-kind/audit-office .
 id:body/jpl a gk:Body ; gk:key "jpl" ; rdfs:label "Laboratory" ; gk:bodyKind id:body-kind/other .
 id:body-kind/committee skos:notation "committee" .

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support import full_iris, load
+from support import TURTLE_PREFIXES, full_iris, load
 
 from conftest import need, run_cli
 from graph.analytics import GovernanceData, lesson_coverage, plain, recurring_lessons
@@ -36,14 +36,7 @@ LESSONS = {  # key: (date, raised by, theme, title, lesson)
            "Public confidence in the use of their data decides whether plans succeed."),
 }
 
-PLANTED = """
-@prefix gk: <https://w3id.org/govkg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-id:body/pac a gk:Body ; gk:key "pac" ; rdfs:label "Committee" .
+PLANTED = TURTLE_PREFIXES + """id:body/pac a gk:Body ; gk:key "pac" ; rdfs:label "Committee" .
 id:body/nao a gk:Body ; gk:key "nao" ; rdfs:label "Auditor" .
 id:body/dept a gk:Body ; gk:key "dept" ; rdfs:label "Department" .
 id:source/s1 a gk:SourceDocument ; gk:key "s1" ; dcterms:title "A report" .

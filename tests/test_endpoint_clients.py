@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import statistics
 import threading
 import time
@@ -18,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import served_copy
 
 from conftest import need
 from graph.backends.embedded import Store
 from graph.backends.types import py_value
 from graph.endpoint import EndpointServer
 from graph.queries import canned_queries
-from graph.settings import Settings
 
 try:
     import SPARQLWrapper
@@ -41,10 +40,7 @@ LOAD_SECONDS = float(os.environ.get("GOVKG_LOAD_SECONDS", "8"))
 
 @pytest.fixture(scope="module")
 def server(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EndpointServer]:
-    path = tmp_path_factory.mktemp("clients") / "store"
-    shutil.copytree(bundled_store_path, path)
-    settings = Settings.load({"store": str(path), "query_timeout": 20.0}, environ={})
-    with EndpointServer(settings, port=0).start() as s:
+    with served_copy(bundled_store_path, tmp_path_factory.mktemp("clients"), query_timeout=20.0) as s:
         yield s
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,18 +41,14 @@ def by_rows(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-@pytest.fixture(scope="module")
-def early(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gmpp-early") / "store"
-    with Store.open(path) as store:
-        ingest(store, [EARLY])
-    return path
+@pytest.fixture
+def early(gmpp_early_path: Path) -> Path:
+    return gmpp_early_path
 
 
 @pytest.fixture
-def store(early: Path) -> Iterator[Store]:
-    with Store.open(early, read_only=True) as st:
-        yield st
+def store(gmpp_early: Store) -> Store:
+    return gmpp_early
 
 
 def report(store: Store) -> dict:

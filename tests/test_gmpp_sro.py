@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -33,18 +32,14 @@ ID = "https://w3id.org/govkg/id/"
 TITLES = ["Dr", "Air Cdre", "Major General", "Air Vice-Marshal", "Sir"]
 
 
-@pytest.fixture(scope="module")
-def early(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gmpp-sro") / "store"
-    with Store.open(path) as store:
-        ingest(store, [EARLY])
-    return path
+@pytest.fixture
+def early(gmpp_early_path: Path) -> Path:
+    return gmpp_early_path
 
 
 @pytest.fixture
-def store(early: Path) -> Iterator[Store]:
-    with Store.open(early, read_only=True) as st:
-        yield st
+def store(gmpp_early: Store) -> Store:
+    return gmpp_early
 
 
 def sros(store: Store) -> list[tuple[str, str, str, str]]:

@@ -59,6 +59,11 @@ def sros(store: Store) -> list[tuple[str, str, str, str]]:
     ('Spencer "Josh" Fortune', ["Spencer Fortune"], "named"),
     ("Toby Nation, Claire Wren", ["Toby Nation", "Claire Wren"], "named"),
     ("Charlotte Spencer|Caroline Crowther", ["Charlotte Spencer", "Caroline Crowther"], "named"),
+    # a line break inside the cell separates people when every line reads as names, else it only wrapped it
+    ("Charlotte Spencer\nCaroline Crowther", ["Charlotte Spencer", "Caroline Crowther"], "named"),
+    ("Dr Jane Smith\r\n and John Doe\n", ["Jane Smith", "John Doe"], "named"),
+    ("Air Vice-Marshal\nJo Bloggs-Smith", ["Jo Bloggs-Smith"], "named"),
+    ("The project is still at\nthe planning stage", [], "footnote"),
     ("Chris Shepherd, Major General Mark Totten", ["Chris Shepherd", "Mark Totten"], "named"),
     ("Louis C Roberts", ["Louis C Roberts"], "named"),
     ("Pete O'Doherty", ["Pete O'Doherty"], "named"),

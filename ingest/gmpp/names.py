@@ -53,17 +53,35 @@ def person_names(cell: str, titles: Iterable[str]) -> tuple[list[PersonName], st
     if kind in ("empty", "exempt", "not-applicable"):
         return [], kind
     known = {plain(t) for t in titles if plain(t)}
+    lines = [line for line in cell.splitlines() if line.strip()]
+    if len(lines) > 1:  # a line break separates people ("Charlotte Spencer\nCaroline Crowther") when every line
+        # reads as names; otherwise it only wrapped the text ("Air Vice-Marshal\nAlun Roberts")
+        parts = [_people(" ".join(line.split()), known) for line in lines]
+        if all(parts):
+            return _unique([p for part in parts for p in part or []]), "named"
+    people = _people(text, known)
+    return (people, "named") if people else ([], "footnote")
+
+
+def _people(text: str, known: set[str]) -> list[PersonName] | None:
+    """The people one line of a cell names, or None when a part of it is not a name."""
     people: list[PersonName] = []
     for part in _SPLIT.split(text):
         if not part:
             continue
         name = _strip_titles(_NICKNAME.sub(" ", part).strip(), known)
-        if not _looks_like_a_name(name):
-            return [], "footnote"
-        key = plain(name)
-        if key not in {p.key for p in people}:
-            people.append(PersonName(part.strip(), name, key))
-    return (people, "named") if people else ([], "footnote")
+        if not _looks_like_a_name(name) or _only_titles(name, known):
+            return None
+        people.append(PersonName(part.strip(), name, plain(name)))
+    return _unique(people) or None
+
+
+def _unique(people: list[PersonName]) -> list[PersonName]:
+    out: list[PersonName] = []
+    for person in people:
+        if person.key not in {p.key for p in out}:
+            out.append(person)
+    return out
 
 
 def _strip_titles(name: str, titles: set[str]) -> str:
@@ -75,6 +93,18 @@ def _strip_titles(name: str, titles: set[str]) -> str:
             break
         words = words[cut:]
     return " ".join(words)
+
+
+def _only_titles(name: str, titles: set[str]) -> bool:
+    """"Air Vice-Marshal", "Rt Hon": words that are all titles or ranks."""
+    words = plain(name).split()
+    i = 0
+    while i < len(words):
+        k = next((k for k in range(min(4, len(words) - i), 0, -1) if " ".join(words[i:i + k]) in titles), 0)
+        if not k:
+            return False
+        i += k
+    return True
 
 
 def _looks_like_a_name(name: str) -> bool:

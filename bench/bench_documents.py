@@ -70,6 +70,12 @@ def main() -> int:
             out.append(f"Training: {training['documents']} documents, {training['statements']} statements "
                        f"{training['by_kind']}, parameters {training['parameters']}, cross-validated macro F1 "
                        f"{training['cross_validated_macro_f1']} ({training['library']}).")
+            if training.get("cross_validated_per_kind"):
+                out += ["", "Cross-validated over the training documents (the model alone, grouped by document):", "",
+                        "| kind | labelled | precision | recall |", "|---|---:|---:|---:|"]
+                out += [f"| {k} | {v['support']} | {v['precision']:.3f} | {v['recall']:.3f} |"
+                        for k, v in training["cross_validated_per_kind"].items()]
+                out.append("")
             if SEEDS.is_dir():
                 times = []
                 seeds = sorted(SEEDS.glob("*.txt"))

@@ -82,8 +82,8 @@ def held_out(bundled_store_path: Path) -> object:
 # Bounds on the held-out part. The targets of the issue (0.85 for findings, recommendations and lessons, 0.8 for
 # the precision of "other") are met where the bound below is the target; where it is lower the target is not met
 # yet and the bound is the floor that keeps what was reached (bench/documents.md gives the figures).
-BOUNDS = {("finding", "precision"): 0.85, ("finding", "recall"): 0.70, ("recommendation", "precision"): 0.85,
-          ("recommendation", "recall"): 0.85, ("lesson", "precision"): 0.60, ("lesson", "recall"): 0.85,
+BOUNDS = {("finding", "precision"): 0.75, ("finding", "recall"): 0.75, ("recommendation", "precision"): 0.80,
+          ("recommendation", "recall"): 0.85, ("lesson", "precision"): 0.78, ("lesson", "recall"): 0.80,
           ("other", "precision"): 0.80}
 
 
@@ -91,7 +91,7 @@ def test_held_out_precision_and_recall_per_kind(held_out: object) -> None:
     from ingest.documents.evaluation import Evaluation
 
     assert isinstance(held_out, Evaluation)
-    assert held_out.documents >= 8 and held_out.statements >= 150
+    assert held_out.documents >= 12 and held_out.statements >= 400
     assert set(TARGETS) == {kind for kind, _ in BOUNDS}
     for (kind, measure), bound in BOUNDS.items():
         got = getattr(held_out.scores[kind], measure)

@@ -48,7 +48,7 @@ def test_reingest_replaces_the_documents_graph_and_records_the_old_version(store
         assert [o.status for o in second.outcomes if o.key == KEY] == ["replaced"]
         assert [k for k in store.sources() if k.startswith("doc-")] == [KEY]  # one source per document
         assert count(store, "Recommendation") == 4  # the new graph only, not 3 + 4
-        assert count(store, "Finding") == 3
+        assert count(store, "Finding") == 4  # three key findings and the summary's "never delivered"
         assert len(store.select(f"SELECT ?d WHERE {{ ?d a gk:SourceDocument ; gk:key \"{KEY}\" }}")) == 1
         versions = store.select(f"""SELECT ?v ?h ?old ?oh ?at WHERE {{ <{DOC}> gk:version ?v ; gk:contentHash ?h ;
             gk:previousVersion ?old . ?old gk:version 1 ; gk:contentHash ?oh ; gk:ingestedAt ?at }}""")

@@ -7,7 +7,9 @@ lead-in introduce, said in a transcript turn or a quotation, the first sentence 
 the document, a numbered paragraph, a question, a line that ends in a colon, and how likely the heading model
 finds it that its heading, its lead-in and the document's title introduce each kind. Words: a modal verb ("should",
 "must", "need to"), "should have", "we recommend", lesson and finding cue phrases (classify.py), "we"/"our", an
-imperative opening ("Simplify …"), a body named as the subject of a modal verb, and a figure in it.
+imperative opening ("Simplify …"), a body named as the subject of a modal verb, and a figure in it; whether
+it ends without a sentence's closing mark (captions, labels, a web page's "Get the latest news …"), and whether it
+addresses the reader ("you", "your").
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ STRUCTURE: tuple[str, ...] = (
     "item", *(f"heading_{k}" for k in KIND_SLOTS), *(f"lead_{k}" for k in KIND_SLOTS), "turn", "quote",
     "first_in_paragraph", "position", "numbered_paragraph", "question", "ends_in_colon", "modal", "should_have",
     "need_to", "will", "recommend_cue", "lesson_cue", "finding_cue", "we", "imperative", "action", "body_subject",
-    "figure", "length", *(f"{place}_{k}" for place in ("section", "leadin", "title") for k in KIND_SLOTS),
+    "figure", "length", "no_stop", "you", *(f"{place}_{k}" for place in ("section", "leadin", "title") for k in KIND_SLOTS),
 )
 _IMPERATIVE = re.compile(
     r"^(?:ensure|develop|set|make|publish|review|establish|agree|consider|provide|introduce|create|improve|"
@@ -34,6 +36,8 @@ _IMPERATIVE = re.compile(
     r"document|resource|consult|communicate|protect|retain|recruit|train|sign|negotiate|renegotiate|"
     r"explain|confirm|decide|approve|note|endorse|support|implement|deliver|gather|draw|move|replace|map)\b",
     re.I)
+_STOP = re.compile(r"[.!?:;…][\"'”’)\]]*$")  # no such ending: a caption, a label, a web page's sign-up line
+_YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)  # the reader addressed
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 # an action in minutes: "The Programme Director to agree a revised plan …", "Finance Lead to prepare …"
 _ACTION = re.compile(r"^(?:the\s+)?(?:[A-Z][\w&’'-]*\s+){1,5}(?:and\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s+){1,4})?to\s+"
@@ -56,6 +60,8 @@ class Context:
 def structure_vector(text: str, unit: Unit, structure: Structure, context: Context) -> list[float]:
     """The STRUCTURE features of one statement, in that order."""
     heading = unit.topic if unit.topic in KIND_SLOTS else None
+    if heading == "figure" and not context.has_figure:
+        heading = None  # a key-facts heading introduces figures; a sentence under it with none is not one of them
     lead = unit.lead_kind if unit.lead_kind in KIND_SLOTS else None
     speech = structure.speeches[unit.speech] if unit.speech is not None else None
     flags = cues(text)
@@ -84,6 +90,8 @@ def structure_vector(text: str, unit: Unit, structure: Structure, context: Conte
         "body_subject": float(context.body_subject),
         "figure": float(context.has_figure),
         "length": min(len(words) / 40, 1.5),
+        "no_stop": float(not _STOP.search(text.rstrip())),
+        "you": float(bool(_YOU.search(text))),
         **{f"{place}_{k}": float(p) for place, probs in (("section", context.section), ("leadin", context.leadin),
                                                           ("title", context.title)) for k, p in zip(KIND_SLOTS, probs,
                                                                                                    strict=True)},

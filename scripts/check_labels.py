@@ -41,7 +41,7 @@ def check(path: Path) -> int:
         note = ""
         if len({k for _, k in inside}) > 1:
             note = f"  !! labels of different kinds in one statement: {[k for _, k in inside]}"
-        elif any(text[o:unit.end].strip() for o, _ in inside):
+        elif any(text[o:unit.end].strip() and not text[o:unit.end].strip().startswith(";") for o, _ in inside):
             note = "  !! label inside the statement, not at its end"
         warnings += bool(note)
         print(f"[{label[:3].upper()}] ({unit.form}) {body[:150]}{note}")

@@ -189,6 +189,74 @@ Q118 Chair: Thank you.
 """
 
 
+# ------------------------------------------------------------------------------------------- tables
+TABLE_ADOC = """= Risk log
+
+== Risks
+
+[cols="1,3,1"]
+|===
+|ID |Risk |Owner
+
+|R1
+|Suppliers may not deliver on time.
+|CIO
+
+|R2 |Clinicians may not use the system. |CCIO
+|===
+
+The board should review the log monthly.
+"""
+TABLE_ADOC_NO_COLS = """= Risk log
+
+|===
+|Risk |Owner
+|Suppliers may not deliver on time. |CIO
+|Clinicians may not use the system.
+and may keep paper notes. |CCIO
+|===
+
+The board should review the log monthly.
+"""
+TABLE_MD = """# Risk log
+
+Some text before.
+
+| ID | Risk | Owner |
+|---|---|---|
+| R1 | Suppliers may not deliver on time. | CIO |
+| R2 | Clinicians may not use the system. | CCIO |
+
+The board should review the log monthly.
+"""
+TABLE_HTML = """<html><body><h1>Risk log</h1><p>Some text before.</p><table>
+<tr><th>ID</th><th>Risk</th><th>Owner</th></tr>
+<tr><td>R1</td><td>Suppliers may not deliver on time.</td><td>CIO</td></tr>
+<tr><td>R2</td><td>Clinicians may not use the system.</td><td>CCIO</td></tr>
+</table><p>The board should review the log monthly.</p></body></html>"""
+
+
+@pytest.mark.parametrize("body, media", [(TABLE_ADOC, "text/asciidoc"), (TABLE_MD, "text/markdown"),
+                                         (TABLE_HTML, "text/html")])
+def test_a_table_row_is_one_statement_with_its_cells_never_a_heading(body: str, media: str) -> None:
+    doc = read(body.encode(), media, "risks")
+    structure = parse(doc.text, doc.headings)
+    statements = [" ".join(doc.text[u.start:u.end].split()) for u in structure.units]
+    assert "R1; Suppliers may not deliver on time.; CIO" in statements
+    assert "R2; Clinicians may not use the system.; CCIO" in statements
+    assert statements[-1] == "The board should review the log monthly."
+    titles = [section.title for section in structure.sections]
+    assert not any("Owner" in t or "CIO" in t for t in titles), titles  # no row taken for a heading
+    assert "|" not in doc.text and "===" not in doc.text
+
+
+def test_an_asciidoc_table_without_cols_takes_its_columns_from_the_first_row() -> None:
+    doc = read(TABLE_ADOC_NO_COLS.encode(), "text/asciidoc", "risks")
+    statements = [" ".join(doc.text[u.start:u.end].split()) for u in parse(doc.text, doc.headings).units]
+    assert statements[:3] == ["Risk; Owner", "Suppliers may not deliver on time.; CIO",
+                              "Clinicians may not use the system. and may keep paper notes.; CCIO"]
+
+
 def test_transcript_turns_keep_their_speaker_and_question_number() -> None:
     speeches, labels = find_speech(TRANSCRIPT, {0: 1}, [])
     assert [(s.reference, TRANSCRIPT[s.name[0]:s.name[1]], TRANSCRIPT[s.start:s.end].split("\n")[0]) for s in speeches

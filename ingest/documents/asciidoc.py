@@ -1,7 +1,8 @@
 """AsciiDoc → the document text (see markup.py for what is kept): ``=`` … ``======`` titles, ``.Title`` block
 titles as lines of their own, the header's revision date and ``:revdate:`` as metadata, ``. item`` lists
 numbered, ``____`` quote blocks with the ``[quote, who, where]`` attribution written after them as ``— who,
-where``, admonitions (``NOTE:``) kept as text; comments, attributes, listings, passthroughs and images
+where``, admonitions (``NOTE:``) kept as text, each ``|===`` table row a list item of its own with its cells
+joined by "; " (the columns from ``[cols=…]`` or the first row); comments, attributes, listings, passthroughs and images
 removed; inline markup (``*``, ``_``, ``link:url[text]``, ``<<id,text>>``, ``footnote:[…]``) reduced to its
 text."""
 
@@ -52,11 +53,17 @@ def read_asciidoc(body: str) -> Marked:
     block: str | None = None  # the open delimited block's kind
     closer = ""
     attribution = ""
+    columns = 0  # of the open table, from [cols=…] or its first row
+    cells: list[str] = []  # of the table row being read
+    block_attrs = ""  # the last [attribute line], for the table it may open
     header = True
     for n, line in enumerate(lines):
         stripped = line.strip()
         if block is not None:
             if stripped == closer:
+                if block == "table" and cells:
+                    _emit_row(out, cells, attributes)
+                    cells = []
                 if block == "quote" and attribution:
                     out.close_quote()
                     out.emit("")
@@ -66,15 +73,34 @@ def read_asciidoc(body: str) -> Marked:
                 continue
             if block == "drop":
                 out.emit("")
-            elif block == "table":
-                cells = [c.strip() for c in re.split(r"(?<!\\)\|", stripped) if c.strip()]
-                out.emit(_adoc_inline(" ".join(cells), attributes))
+            elif block == "table":  # each row a block of its own, its cells joined by "; " (as markup.py does)
+                if not stripped:
+                    if cells and not columns:
+                        columns = len(cells)
+                    if cells and len(cells) >= columns:
+                        _emit_row(out, cells, attributes)
+                        cells = []
+                    continue
+                first, *found = [c.strip() for c in re.split(r"(?<!\\)\|", stripped)]
+                if first:  # text before any "|": the last cell goes on
+                    if cells:
+                        cells[-1] = f"{cells[-1]} {first}".strip()
+                    else:
+                        cells.append(first)
+                if not columns and not cells and len(found) > 1:
+                    columns = len(found)
+                cells.extend(found)
+                if columns and len(cells) >= columns:
+                    _emit_row(out, cells[:columns], attributes)
+                    cells = cells[columns:]
             else:
                 out.emit(_adoc_inline(_ADMONITION.sub("", line.rstrip()), attributes), quote=block == "quote")
             continue
         if stripped in _ADOC_DELIMS or re.fullmatch(r"(-{4,}|\.{4,}|/{4,}|\+{4,}|_{4,}|={4,}|\*{4,})", stripped):
             key = stripped if stripped in _ADOC_DELIMS else stripped[:4]
             block, closer = _ADOC_DELIMS.get(key, "keep"), stripped
+            if block == "table":
+                columns, cells = _columns(block_attrs), []
             if pending_quote is not None:
                 block = "quote"
                 attribution = ", ".join(p for p in pending_quote if p)
@@ -112,6 +138,7 @@ def read_asciidoc(body: str) -> Marked:
             out.emit("")
             continue
         if re.match(r"^\[[^\]]*\]\s*$", stripped) or re.match(r"^(?:image|include|toc|video|audio)::", stripped):
+            block_attrs = stripped
             out.emit("")
             continue
         if stripped == "+":
@@ -143,3 +170,22 @@ def read_asciidoc(body: str) -> Marked:
             counters.clear()
         out.emit(_adoc_inline(_ADMONITION.sub("", line.rstrip()), attributes))
     return out.done(meta)
+
+
+def _columns(attrs: str) -> int:
+    """The number of columns a table's ``[cols="1,3,1"]`` or ``[cols="3*"]`` gives (0: unknown)."""
+    spec = re.search(r"cols\s*=\s*\"?([^\"\]]*)", attrs)
+    if not spec:
+        return 0
+    total = 0
+    for part in spec.group(1).split(","):
+        repeat = re.match(r"\s*(\d+)\*", part)
+        total += int(repeat.group(1)) if repeat else 1 if part.strip() else 0
+    return total
+
+
+def _emit_row(out: Emitter, cells: list[str], attributes: dict[str, str]) -> None:
+    """A table row as a list item of its own (a short row is not taken for a heading), cells joined by "; "."""
+    text = "; ".join(c for c in (_adoc_inline(c, attributes).strip() for c in cells) if c)
+    if text:
+        out.emit(f"- {text}")

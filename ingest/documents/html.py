@@ -73,11 +73,13 @@ class _PageReader(HTMLParser):
             self.main += 1
         if tag in ("ul", "ol"):
             self.lists.append([1 if tag == "ol" else 0, 0])
-        if tag in ("td", "th"):
-            self.current.parts.append(" ")
+        if tag in ("td", "th"):  # a table's cells joined by "; " within their row (as markup.py does)
+            self.current.parts.append("; " if "".join(self.current.parts).strip() else " ")
         if tag not in _BLOCKS:
             return
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if tag == "tr":  # a table row as a list item of its own: a short row is not taken for a heading
+            self._flush("item", marker="• ")
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self._flush("heading", int(tag[1]))
         elif tag == "li":
             marker = "• "

@@ -137,12 +137,13 @@ def read_markdown(body: str) -> Marked:
         if _RULE.match(line) or _LINK_DEF.match(line) or _TABLE_RULE.match(line):
             out.emit("")
             continue
-        if _TABLE_ROW.match(line):  # a table row: its cells, as a block of its own
+        if _TABLE_ROW.match(line):  # a table row: its cells, as a list item of its own (not taken for a heading)
             cells = [_inline(c).strip() for c in line.strip().strip("|").split("|")]
-            if out.lines and out.lines[-1].strip():
+            if out.lines and out.lines[-1].strip() and not _TABLE_ROW.match(lines[i - 2] if i >= 2 else ""):
                 out.emit("")
-            out.emit("; ".join(c for c in cells if c))
-            if not (i < len(lines) and (_TABLE_ROW.match(lines[i]) or not lines[i].strip())):
+            if any(cells):
+                out.emit("- " + "; ".join(c for c in cells if c))
+            if not (i < len(lines) and (_TABLE_ROW.match(lines[i]) or _TABLE_RULE.match(lines[i]) or not lines[i].strip())):
                 out.emit("")
             continue
         quoted = _QUOTE.match(line)

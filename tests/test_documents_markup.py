@@ -271,6 +271,15 @@ def test_transcript_turns_keep_their_speaker_and_question_number() -> None:
         "Did anyone tell the Department?", "Q117", 0)
 
 
+def test_a_speaker_label_may_carry_a_second_bracket() -> None:
+    text = ("Westminster Hall debate\n\nJane Hale (Northvale) (Lab): The programme failed its patients.\n\n"
+            "Tom Reed (Eastmoor, Con): I disagree with her.\n")
+    speeches, _ = find_speech(text, {0: 1}, [])
+    assert [(text[s.name[0]:s.name[1]], text[s.role[0]:s.role[1]] if s.role else None, text[s.start:s.end].strip())
+            for s in speeches] == [("Jane Hale", "Northvale", "The programme failed its patients."),
+                                   ("Tom Reed", "Eastmoor, Con", "I disagree with her.")]
+
+
 @pytest.mark.parametrize(("sentence", "name", "role"), [
     ("“The programme has delivered,” said Sir David Nicholson, the NHS Chief Executive, in 2009.",
      "Sir David Nicholson", "the NHS Chief Executive"),

@@ -169,6 +169,12 @@ def test_sentences_do_not_split_at_abbreviations() -> None:
         "Mr. Smith met NHSX, i.e. the unit, and Dr. Jones (see para. 4).", "It ended “well”.", "Then: nothing."]
 
 
+def test_a_possessive_before_a_full_stop_ends_the_sentence() -> None:
+    text = "The fault was the supplier's. The trust paid. It was the suppliers’. J. Bloggs agreed."
+    assert [text[a:b] for a, b in split_sentences(text, 0, len(text))] == [
+        "The fault was the supplier's.", "The trust paid.", "It was the suppliers’.", "J. Bloggs agreed."]
+
+
 @pytest.mark.parametrize(("heading", "topic"), [
     ("Key findings", "finding"), ("The report's key findings are:", "finding"), ("Our conclusions", "finding"),
     ("Recommendations", "recommendation"), ("The recommendations from the report are that X should:", "recommendation"),

@@ -26,7 +26,8 @@ _WORD = r"[A-Z][A-Za-z'’\-]+"
 NAME = rf"(?:{_TITLES}\s+(?:[A-Z]\.?\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}|{_WORD}(?:\s+(?:[A-Z]\.\s*)?{_WORD}){{1,3}})"
 TITLED = re.compile(rf"(?<![\w-]){_TITLES}\s+(?:[A-Z]\.?\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}")
 _TURN = re.compile(rf"^(?P<lead>[ \t>*_]*(?:(?P<q>Q\s?\d{{1,4}})[.:]?\s+)?)(?P<name>{NAME}|(?:The\s+)?Chair(?:man|"
-                   rf"woman|person)?)(?:\s*\((?P<role>[^()\n]{{2,90}})\))?[*_]*\s*:[*_]*[ \t]+(?=\S)")
+                   rf"woman|person)?)(?:\s*\((?P<role>[^()\n]{{2,90}})\)(?:\s*\([^()\n]{{2,40}}\))?)?[*_]*\s*:[*_]*[ \t]+(?=\S)")
+# a second bracket after the role ("Jane Hale (Northvale) (Lab):", a party) is part of the label, not the role
 _NOT_SPEAKERS = {
     "recommendation", "recommendations", "finding", "findings", "lesson", "lessons", "note", "notes", "source",
     "sources", "summary", "conclusion", "conclusions", "example", "action", "actions", "risk", "risks", "issue",

@@ -414,7 +414,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if not rest or not re.match(r"[\"'“‘(\[]*[A-Z0-9£•]", rest):
                 continue
             word = re.search(r"([\w.]+)\.+[\"'”’)\]]*$", segment[:stop])
-            abbreviation = word is not None and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1)
+            abbreviation = word is not None and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1) \
+                and segment[max(0, word.start(1) - 1):word.start(1)] not in ("'", "’")  # "the supplier's." ends one
             if m.group(0).startswith(".") and word and abbreviation and (
                     word.group(1).lower() not in _NUMBER_WORDS or rest[:1].isdigit()):
                 continue

@@ -29,7 +29,24 @@ def test_the_model_file_is_package_data_trained_on_the_labelled_documents() -> N
     assert model.training["train_digest"] == labelled.digest("train"), \
         "the labelled documents changed: train again (python -m ingest.documents.train)"
     assert set(model.statements.classes) == {"finding", "recommendation", "lesson", "figure", "other"}
-    assert model.statements.coef.shape == (5, 384 + len(STRUCTURE))
+    assert model.words is not None and len(model.words.idf) > 1000
+    assert model.statements.coef.shape == (5, 384 + len(STRUCTURE) + len(model.words.idf))
+
+
+def test_the_words_are_weighed_as_scikit_learn_weighs_them() -> None:
+    """model.Words reads the vocabulary and idf back without scikit-learn; the numbers must be the same."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from ingest.documents.model import Words
+
+    texts = ["The Department should publish a plan.", "The plan was late, and the plan's cost rose by 40%.",
+             "Plans were late; the Department's staff left. Plans, plans.", "Évalué: UPPER case and the plan — again"]
+    fitted = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True).fit(texts)
+    words = Words({str(k): int(v) for k, v in fitted.vocabulary_.items()}, np.asarray(fitted.idf_))
+    assert np.allclose(words.matrix(texts), fitted.transform(texts).toarray(), atol=1e-12)
+    again = Words.from_json(words.as_json())
+    assert np.allclose(again.matrix(["a plan was late"]), fitted.transform(["a plan was late"]).toarray(), atol=1e-6)
 
 
 def test_training_never_reads_the_held_out_documents() -> None:
@@ -82,8 +99,8 @@ def held_out(bundled_store_path: Path) -> object:
 # Bounds on the held-out part. The targets of the issue (0.85 for findings, recommendations and lessons, 0.8 for
 # the precision of "other") are met where the bound below is the target; where it is lower the target is not met
 # yet and the bound is the floor that keeps what was reached (bench/documents.md gives the figures).
-BOUNDS = {("finding", "precision"): 0.75, ("finding", "recall"): 0.75, ("recommendation", "precision"): 0.80,
-          ("recommendation", "recall"): 0.85, ("lesson", "precision"): 0.78, ("lesson", "recall"): 0.80,
+BOUNDS = {("finding", "precision"): 0.82, ("finding", "recall"): 0.85, ("recommendation", "precision"): 0.85,
+          ("recommendation", "recall"): 0.85, ("lesson", "precision"): 0.85, ("lesson", "recall"): 0.85,
           ("other", "precision"): 0.80}
 
 
@@ -98,4 +115,4 @@ def test_held_out_precision_and_recall_per_kind(held_out: object) -> None:
         assert got >= bound, f"{kind} {measure} {got:.3f} < {bound}"
         target = TARGETS[kind][0 if measure == "precision" else 1]
         assert bound <= target
-    assert held_out.accuracy >= 0.8
+    assert held_out.accuracy >= 0.85

@@ -5,8 +5,9 @@ ingest.documents.train`` from the labelled statements in ``data/documents/labell
 multinomial logistic regressions as numbers — weights, intercepts, class and feature names — so prediction is a
 matrix product and a softmax in numpy:
 
-* **statements**: finding, recommendation, lesson, figure or other, from the statement's embedding and its
-  structure features (features.py);
+* **statements**: finding, recommendation, lesson, figure or other, from the statement's embedding, its
+  structure features (features.py) and its words (tf-idf of words and word pairs over a vocabulary learned from
+  the training statements, shipped with their inverse document frequencies);
 * **headings**: what kind of statement a heading or a list's lead-in introduces (finding, recommendation,
   lesson, figure or none), from its embedding alone, for wordings the cue words of classify.py do not know.
 
@@ -20,6 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +32,8 @@ from typing import Any, Protocol
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "statements.json"
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 PROBE = "The programme board did not track the benefits it had promised."
-FORMAT = 1
+FORMAT = 2  # 2: the words' vocabulary and idf beside the weights
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the words, as scikit-learn's TfidfVectorizer takes them
 
 
 class Encoder(Protocol):
@@ -66,6 +71,45 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class Words:
+    """Tf-idf of a statement's words and word pairs, as scikit-learn's TfidfVectorizer computes it with
+    ``ngram_range=(1, 2)``, ``sublinear_tf=True`` and its other defaults (lower case, words of two or more
+    characters, smoothed idf, rows scaled to unit length): the same numbers, without scikit-learn."""
+
+    vocabulary: dict[str, int]  # term → column
+    idf: Any  # numpy array, one per column
+
+    @staticmethod
+    def terms(text: str) -> list[str]:
+        tokens = _TOKEN.findall(text.lower())
+        return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+    def matrix(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        out = np.zeros((len(texts), len(self.idf)), dtype=np.float64)
+        for row, text in enumerate(texts):
+            counts = Counter(t for t in self.terms(text) if t in self.vocabulary)
+            for term, n in counts.items():
+                col = self.vocabulary[term]
+                out[row, col] = (1.0 + math.log(n)) * self.idf[col]
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        ordered = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {"terms": ordered, "idf": [round(float(v), 6) for v in self.idf]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Words:
+        import numpy as np
+
+        return cls({t: i for i, t in enumerate(data["terms"])}, np.asarray(data["idf"], dtype=np.float64))
+
+
+@dataclass(frozen=True)
 class Classifier:
     statements: Linear
     headings: Linear
@@ -73,12 +117,13 @@ class Classifier:
     embedding_model: str
     probe: Any  # the PROBE sentence's vector when the model was trained
     training: dict[str, Any]
+    words: Words | None = None  # the tf-idf columns, after the structure features
 
     def as_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "embedding_model": self.embedding_model, "features": list(self.features),
                 "probe": {"text": PROBE, "vector": [round(float(v), 6) for v in self.probe]},
                 "statements": self.statements.as_json(), "headings": self.headings.as_json(),
-                "training": self.training}
+                "words": self.words.as_json() if self.words else None, "training": self.training}
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Classifier:
@@ -92,7 +137,8 @@ class Classifier:
             raise ModelUnavailable(f"the model file {path.name} has format {data.get('format')}, not {FORMAT}")
         return cls(Linear.from_json(data["statements"]), Linear.from_json(data["headings"]),
                    tuple(data["features"]), data["embedding_model"],
-                   np.asarray(data["probe"]["vector"], dtype=np.float32), dict(data.get("training", {})))
+                   np.asarray(data["probe"]["vector"], dtype=np.float32), dict(data.get("training", {})),
+                   Words.from_json(data["words"]) if data.get("words") else None)
 
 
 @dataclass
@@ -131,8 +177,10 @@ class Reader:
     def statement_probs(self, texts: Sequence[str], structure: Sequence[Sequence[float]]) -> Any:
         import numpy as np
 
-        x = np.hstack([self.embed(texts), np.asarray(structure, dtype=np.float32).reshape(len(texts), -1)])
-        return self.classifier.statements.proba(x)
+        parts = [self.embed(texts), np.asarray(structure, dtype=np.float32).reshape(len(texts), -1)]
+        if self.classifier.words is not None:
+            parts.append(self.classifier.words.matrix(list(texts)))
+        return self.classifier.statements.proba(np.hstack(parts))
 
 
 def encoder() -> Encoder:

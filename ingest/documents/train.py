@@ -12,8 +12,10 @@ The statements of a training document see the kinds of their headings as the ing
 cue words, then from a heading model trained on the other documents (five folds by document), so the
 statement model does not learn from headings it could not have classified.
 
-The statement model's regularisation, class weights and the weight of the curated sentences are chosen by
-cross-validation over the training documents (grouped by document, macro F1). Needs scikit-learn (the
+The statement model sees each statement's embedding, its structure features and the tf-idf of its words and
+word pairs (the vocabulary learned from the training statements; in cross-validation from each fold's own).
+Its regularisation, class weights and the weight of the curated sentences are chosen by cross-validation over
+the training documents (grouped by document, macro F1). Needs scikit-learn (the
 ``train`` extra); the model file it writes is read with numpy alone (model.py).
 """
 
@@ -33,7 +35,7 @@ from ingest.documents import labelled
 from ingest.documents.classify import topic_of_heading
 from ingest.documents.features import STRUCTURE, Context, structure_vector
 from ingest.documents.mentions import NameIndex, load_index
-from ingest.documents.model import EMBEDDING_MODEL, MODEL_FILE, PROBE, Classifier, Encoder, Linear, encoder
+from ingest.documents.model import EMBEDDING_MODEL, MODEL_FILE, PROBE, Classifier, Encoder, Linear, Words, encoder
 from ingest.documents.statements import analyse, outline
 from ingest.documents.structure import Structure, Unit, split_items
 
@@ -180,6 +182,19 @@ def _matrix(enc: Encoder, ex: Examples) -> Any:
     return np.hstack([_embed(enc, ex.texts), np.asarray(ex.structure, dtype=np.float32)])
 
 
+def _vectorizer(texts: list[str]) -> Any:
+    """Tf-idf of words and word pairs seen in at least two statements (model.Words reads it back)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(texts)
+
+
+def _with_words(dense: Any, vectorizer: Any, texts: list[str]) -> Any:
+    from scipy import sparse
+
+    return sparse.hstack([sparse.csr_matrix(dense), vectorizer.transform(texts)]).tocsr()
+
+
 def _choose(enc: Encoder, docs: Examples, curated: Examples) -> tuple[dict[str, Any], float, dict[str, Any]]:
     """The grid point with the best grouped cross-validated macro F1 on the training documents, and the
     precision and recall per kind of its cross-validated predictions (the model alone, without the ingester's
@@ -187,18 +202,25 @@ def _choose(enc: Encoder, docs: Examples, curated: Examples) -> tuple[dict[str, 
     import numpy as np
     from sklearn.metrics import f1_score
 
-    x_docs, x_cur = _matrix(enc, docs), _matrix(enc, curated)
+    from scipy import sparse
+
+    dense_docs, dense_cur = _matrix(enc, docs), _matrix(enc, curated)
     y_docs, y_cur = np.asarray(docs.labels), np.asarray(curated.labels)
     names = sorted(set(docs.groups))
     groups = np.asarray(docs.groups)
+    folds = []  # each fold's words are learned from its training statements only
+    for fold in range(FOLDS):
+        test = np.isin(groups, names[fold::FOLDS])
+        vectorizer = _vectorizer([t for t, held in zip(docs.texts, test, strict=True) if not held])
+        folds.append((test, _with_words(dense_docs, vectorizer, docs.texts),
+                      _with_words(dense_cur, vectorizer, curated.texts)))
     best: tuple[float, dict[str, Any], Any] = (-1.0, {}, None)
     for c in GRID_C:
         for weight in GRID_WEIGHTS:
             for cw in GRID_CURATED:
                 predicted = np.empty(len(y_docs), dtype=object)
-                for fold in range(FOLDS):
-                    test = np.isin(groups, names[fold::FOLDS])
-                    x = np.vstack([x_docs[~test], x_cur]) if cw else x_docs[~test]
+                for test, x_docs, x_cur in folds:
+                    x = sparse.vstack([x_docs[~test], x_cur]).tocsr() if cw else x_docs[~test]
                     y = np.concatenate([y_docs[~test], y_cur]) if cw else y_docs[~test]
                     sw = np.concatenate([np.ones((~test).sum()), np.full(len(y_cur), cw)]) if cw else None
                     predicted[test] = _fit(x, list(y), c, weight, sw).predict(x_docs[test])
@@ -228,15 +250,20 @@ def train(index: NameIndex, out: Path = MODEL_FILE, log: Any = print) -> Classif
     log(f"chosen by {FOLDS}-fold cross-validation over documents: {params} (macro F1 {score:.3f})")
     for kind, got in per_kind.items():
         log(f"  {kind:<15} precision {got['precision']:.3f}  recall {got['recall']:.3f}  ({got['support']} labelled)")
+    from scipy import sparse
+
     cw = params["curated_weight"]
-    x = _matrix(enc, examples)
+    vectorizer = _vectorizer(examples.texts)
+    x = _with_words(_matrix(enc, examples), vectorizer, examples.texts)
     y = list(examples.labels)
     sw = np.ones(len(y))
     if cw:
-        x = np.vstack([x, _matrix(enc, curated)])
+        x = sparse.vstack([x, _with_words(_matrix(enc, curated), vectorizer, curated.texts)]).tocsr()
         y += curated.labels
         sw = np.concatenate([sw, np.full(len(curated.labels), cw)])
     statements = _linear(_fit(x, y, params["C"], params["class_weight"], sw), STATEMENT_KINDS)
+    words = Words({str(t): int(i) for t, i in vectorizer.vocabulary_.items()}, np.asarray(vectorizer.idf_))
+    log(f"words: {len(words.idf)} words and word pairs seen in at least two training statements")
     rows = [(t, k) for t, k, _ in headings] + seeds
     heading = _heading_model([t for t, _ in rows], [k for _, k in rows], enc)
     training = {"trained": dt.date.today().isoformat(), "documents": len(docs), "statements": len(examples.labels),
@@ -244,7 +271,7 @@ def train(index: NameIndex, out: Path = MODEL_FILE, log: Any = print) -> Classif
                 "headings": len(rows), "parameters": params, "cross_validated_macro_f1": round(score, 4),
                 "cross_validated_per_kind": per_kind,
                 "train_digest": labelled.digest("train"), "library": _library()}
-    classifier = Classifier(statements, heading, STRUCTURE, EMBEDDING_MODEL, _embed(enc, [PROBE])[0], training)
+    classifier = Classifier(statements, heading, STRUCTURE, EMBEDDING_MODEL, _embed(enc, [PROBE])[0], training, words)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(classifier.as_json(), indent=1) + "\n", encoding="utf-8")
     log(f"wrote {out}")

@@ -20,6 +20,7 @@ and the ingester falls back to cue phrases, saying so in its report.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -82,7 +83,7 @@ class Words:
     @staticmethod
     def terms(text: str) -> list[str]:
         tokens = _TOKEN.findall(text.lower())
-        return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
     def matrix(self, texts: Sequence[str]) -> Any:
         import numpy as np

@@ -35,7 +35,16 @@ from ingest.documents import labelled
 from ingest.documents.classify import topic_of_heading
 from ingest.documents.features import STRUCTURE, Context, structure_vector
 from ingest.documents.mentions import NameIndex, load_index
-from ingest.documents.model import EMBEDDING_MODEL, MODEL_FILE, PROBE, Classifier, Encoder, Linear, Words, encoder
+from ingest.documents.model import (
+    EMBEDDING_MODEL,
+    MODEL_FILE,
+    PROBE,
+    Classifier,
+    Encoder,
+    Linear,
+    Words,
+    encoder,
+)
 from ingest.documents.statements import analyse, outline
 from ingest.documents.structure import Structure, Unit, split_items
 
@@ -200,9 +209,8 @@ def _choose(enc: Encoder, docs: Examples, curated: Examples) -> tuple[dict[str, 
     precision and recall per kind of its cross-validated predictions (the model alone, without the ingester's
     list and addressee rules)."""
     import numpy as np
-    from sklearn.metrics import f1_score
-
     from scipy import sparse
+    from sklearn.metrics import f1_score
 
     dense_docs, dense_cur = _matrix(enc, docs), _matrix(enc, curated)
     y_docs, y_cur = np.asarray(docs.labels), np.asarray(curated.labels)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.documents.markup import Emitter, Marked
+from ingest.documents.markup import TABLE_HEADER_LEVEL, Emitter, Marked
 
 _ADOC_TITLE = re.compile(r"^(={1,6})\s+(.+?)\s*(?:=+)?\s*$")
 _ADOC_ATTR = re.compile(r"^:([\w-]+)!?:\s*(.*)$")
@@ -54,6 +54,8 @@ def read_asciidoc(body: str) -> Marked:
     closer = ""
     attribution = ""
     columns = 0  # of the open table, from [cols=…] or its first row
+    table_start = False  # the next table line is its first
+    header_row = False  # the table's first row is its header ([%header], options="header")
     cells: list[str] = []  # of the table row being read
     block_attrs = ""  # the last [attribute line], for the table it may open
     header = True
@@ -82,6 +84,16 @@ def read_asciidoc(body: str) -> Marked:
                         cells = []
                     continue
                 first, *found = [c.strip() for c in re.split(r"(?<!\\)\|", stripped)]
+                if table_start:
+                    table_start = False
+                    following = lines[n + 1].strip() if n + 1 < len(lines) else ""
+                    if len(found) > 1 and not first and (header_row or not following):  # AsciiDoc's implicit header
+                        columns = columns or len(found)
+                        header = "; ".join(c for c in (_adoc_inline(c, attributes).strip() for c in found) if c)
+                        out.emit("")
+                        out.emit(header, TABLE_HEADER_LEVEL)
+                        out.emit("")
+                        continue
                 if first:  # text before any "|": the last cell goes on
                     if cells:
                         cells[-1] = f"{cells[-1]} {first}".strip()
@@ -100,7 +112,8 @@ def read_asciidoc(body: str) -> Marked:
             key = stripped if stripped in _ADOC_DELIMS else stripped[:4]
             block, closer = _ADOC_DELIMS.get(key, "keep"), stripped
             if block == "table":
-                columns, cells = _columns(block_attrs), []
+                columns, cells, table_start = _columns(block_attrs), [], True
+                header_row = bool(re.search(r"%header|options\s*=\s*\"?[^\]]*header", block_attrs))
             if pending_quote is not None:
                 block = "quote"
                 attribution = ", ".join(p for p in pending_quote if p)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from ingest.documents.markup import TABLE_HEADER_LEVEL
 from ingest.documents.read import Extracted
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "form", "button", "select", "iframe", "canvas"}
@@ -50,6 +51,7 @@ class _PageReader(HTMLParser):
         self.title = ""
         self.meta: dict[str, str] = {}
         self.lists: list[list[int]] = []  # per open list: [ordered (0/1), counter]
+        self.row_has_data = False  # the open table row has a <td> (else it is a header row of <th>)
 
     def _flush(self, kind: str = "text", level: int = 0, marker: str = "") -> None:
         if "".join(self.current.parts).strip():
@@ -73,12 +75,15 @@ class _PageReader(HTMLParser):
             self.main += 1
         if tag in ("ul", "ol"):
             self.lists.append([1 if tag == "ol" else 0, 0])
+        if tag == "td":
+            self.row_has_data = True
         if tag in ("td", "th"):  # a table's cells joined by "; " within their row (as markup.py does)
             self.current.parts.append("; " if "".join(self.current.parts).strip() else " ")
         if tag not in _BLOCKS:
             return
         if tag == "tr":  # a table row as a list item of its own: a short row is not taken for a heading
             self._flush("item", marker="• ")
+            self.row_has_data = False
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self._flush("heading", int(tag[1]))
         elif tag == "li":
@@ -100,6 +105,8 @@ class _PageReader(HTMLParser):
             self.in_title = False
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        if tag == "tr" and not self.row_has_data and self.current.kind == "item":  # a row of <th> only: a header
+            self.current.kind, self.current.level, self.current.marker = "heading", TABLE_HEADER_LEVEL, ""
         if tag in _BLOCKS and tag != "br":
             self._flush()
         if tag in ("main", "article"):

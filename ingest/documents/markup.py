@@ -35,6 +35,9 @@ class Marked:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+TABLE_HEADER_LEVEL = 6  # a table's header row is a heading below the section it sits in, over its rows
+
+
 class Emitter:
     """Lines of the document text as a reader writes them, with the headings and quotes among them."""
 
@@ -141,7 +144,9 @@ def read_markdown(body: str) -> Marked:
             cells = [_inline(c).strip() for c in line.strip().strip("|").split("|")]
             if out.lines and out.lines[-1].strip() and not _TABLE_ROW.match(lines[i - 2] if i >= 2 else ""):
                 out.emit("")
-            if any(cells):
+            if any(cells) and i < len(lines) and _TABLE_RULE.match(lines[i]):  # the header row: the rows' heading
+                out.emit("; ".join(c for c in cells if c), TABLE_HEADER_LEVEL)
+            elif any(cells):
                 out.emit("- " + "; ".join(c for c in cells if c))
             if not (i < len(lines) and (_TABLE_ROW.match(lines[i]) or _TABLE_RULE.match(lines[i]) or not lines[i].strip())):
                 out.emit("")

@@ -89,9 +89,9 @@ def read_asciidoc(body: str) -> Marked:
                     following = lines[n + 1].strip() if n + 1 < len(lines) else ""
                     if len(found) > 1 and not first and (header_row or not following):  # AsciiDoc's implicit header
                         columns = columns or len(found)
-                        header = "; ".join(c for c in (_adoc_inline(c, attributes).strip() for c in found) if c)
+                        titles = "; ".join(c for c in (_adoc_inline(c, attributes).strip() for c in found) if c)
                         out.emit("")
-                        out.emit(header, TABLE_HEADER_LEVEL)
+                        out.emit(titles, TABLE_HEADER_LEVEL)
                         out.emit("")
                         continue
                 if first:  # text before any "|": the last cell goes on

@@ -60,6 +60,11 @@ def main() -> int:
             seconds = time.perf_counter() - started
             out += [f"Held-out: {ev.documents} documents, {ev.statements} statements, classified in {seconds:.1f} s "
                     f"(embeddings included); accuracy {ev.accuracy:.3f}.", "", *table(ev), ""]
+            for part in (1, 2):
+                one = evaluate("held-out", index, r, part)
+                if one.documents:
+                    out += [f"Part {part} alone: {one.documents} documents, {one.statements} statements; accuracy "
+                            f"{one.accuracy:.3f}.", "", *table(one), ""]
             out += ["Confusion (rows: label, columns: kind given):", "",
                     "| label \\ kind | " + " | ".join(KINDS) + " |", "|---|" + "---:|" * len(KINDS)]
             for label in KINDS:

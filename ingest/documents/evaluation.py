@@ -59,11 +59,15 @@ class Evaluation:
         return out
 
 
-def evaluate(split: str, index: NameIndex, reader: Reader) -> Evaluation:
-    """The classifier's kinds against the labels of one split's documents."""
+def evaluate(split: str, index: NameIndex, reader: Reader, part: int | None = None) -> Evaluation:
+    """The classifier's kinds against the labels of one split's documents (of one part of it: ``part`` in
+    manifest.yaml, 1 when not given)."""
     confusion: Counter[tuple[str, str]] = Counter()
     mistakes: list[tuple[str, str, str, str]] = []
     docs = labelled.documents(split)
+    if part is not None:
+        listed = labelled.manifest()
+        docs = [d for d in docs if int(listed.get(f"{split}/{d.path.name}", {}).get("part", 1)) == part]
     for doc in docs:
         structure = outline(doc.extracted, heading_kinds(reader))
         analysis = analyse(doc.extracted, structure, index, None, reader)
